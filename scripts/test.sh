@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The project's one test command: installs and starts what the tests need, then builds everything
+# and runs every test, the examples included. Usage: ./scripts/test.sh [extra Maven arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/setup.sh
+./mvnw -B -ntp install "$@"
+# The examples build as users' projects would: against the artifacts just installed.
+./mvnw -B -ntp -f examples/pom.xml verify "$@"

@@ -1,0 +1,803 @@
+package dev.queueworker.core.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.queueworker.api.CancellationReason;
+import dev.queueworker.api.DocumentStore;
+import dev.queueworker.api.LeaseLostException;
+import dev.queueworker.api.PermanentException;
+import dev.queueworker.api.QueueMessage;
+import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.Receipt;
+import dev.queueworker.api.RetryableException;
+import dev.queueworker.api.Task;
+import dev.queueworker.api.TaskError;
+import dev.queueworker.api.TaskHandler;
+import dev.queueworker.api.TaskResult;
+import dev.queueworker.api.TaskStatus;
+import dev.queueworker.api.WebhookDelivery;
+import dev.queueworker.api.WebhookEvent;
+import dev.queueworker.api.WebhookNotifier;
+import dev.queueworker.core.PoisonMessage;
+import dev.queueworker.core.Scheduler;
+import dev.queueworker.core.WorkerListener;
+import dev.queueworker.core.WorkerOptions;
+import dev.queueworker.core.internal.WorkerMetrics.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The processing contract of DESIGN.md: a poll loop that never receives more messages than it has
+ * free handler slots, lease renewal, retries with backoff, poison handling, durable webhooks and a
+ * graceful drain. {@code Worker} is its public face.
+ *
+ * <p>Threads: one poller thread runs receives back to back while messages flow; timed polls, lease
+ * renewals and the drain deadline run on the {@link Scheduler}; handlers run on a fixed pool of
+ * {@code concurrency} threads.
+ */
+public final class Engine {
+    /** The internal task type of a webhook kept on the queue for later delivery. */
+    public static final String WEBHOOK_TASK_TYPE = "queue-worker.webhook";
+    /** Task types with this prefix belong to the engine. */
+    public static final String RESERVED_PREFIX = "queue-worker.";
+
+    private static final Logger log = LoggerFactory.getLogger("dev.queueworker.core.Worker");
+
+    private enum State { NEW, RUNNING, DRAINING, TERMINATED }
+
+    private enum PollOutcome { MESSAGES, EMPTY, FAILED, NO_SLOTS }
+
+    private final QueueProvider queue;
+    private final Map<String, TaskHandler> handlers;
+    private final DocumentStore documents;
+    private final WebhookNotifier notifier;
+    private final WorkerOptions options;
+    private final Scheduler scheduler;
+    private final AutoCloseable ownedScheduler;
+    private final Clock clock;
+    private final WorkerListener listener;
+    private final WorkerMetrics metrics;
+    private final MessageCodec codec;
+    private final DoubleSupplier random;
+
+    private final Semaphore slots;
+    private final Set<Run> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final ThreadPoolExecutor handlerPool;
+    private final ExecutorService pollerThread;
+    private final DepthCache depth;
+
+    // Poll loop state, guarded by pollLock.
+    private final Object pollLock = new Object();
+    private boolean pollRunning;
+    private boolean pollParked;
+    private boolean pollStopped;
+    private Scheduler.Cancellable pollTimer;
+    private int emptyPolls;
+    private int receiveFailures;
+    private volatile Scheduler.Cancellable drainDeadline;
+
+    public Engine(QueueProvider queue, Map<String, TaskHandler> handlers, DocumentStore documents,
+            WebhookNotifier notifier, WorkerOptions options, Scheduler scheduler, AutoCloseable ownedScheduler,
+            WorkerListener listener, WorkerMetrics metrics, DoubleSupplier random) {
+        this.queue = queue;
+        this.handlers = Map.copyOf(handlers);
+        this.documents = documents;
+        this.notifier = notifier;
+        this.options = options;
+        this.scheduler = scheduler;
+        this.ownedScheduler = ownedScheduler;
+        this.clock = scheduler.clock();
+        this.listener = listener;
+        this.metrics = metrics;
+        this.random = random == null ? () -> ThreadLocalRandom.current().nextDouble() : random;
+        this.codec = new MessageCodec(options.maxMessageBytes());
+        this.slots = new Semaphore(options.concurrency());
+        this.handlerPool = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), NamedThreads.daemon("queue-worker-task"));
+        this.pollerThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                NamedThreads.daemon("queue-worker-poller"));
+        this.depth = new DepthCache(clock);
+        metrics.gauges(inFlight::size, () -> depth.get(queue::approximateDepth),
+                () -> depth.getPoison(queue::approximatePoisonDepth));
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    public void start() {
+        if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+            throw new IllegalStateException("the worker was already started");
+        }
+        log.info("Worker started: client {}, task types {}, concurrency {}, visibility timeout {}, polling interval {}",
+                options.clientId(), new TreeSet<>(handlers.keySet()), options.concurrency(),
+                options.visibilityTimeout(), options.pollingInterval());
+        synchronized (pollLock) {
+            startPollNow();
+        }
+    }
+
+    public boolean isRunning() {
+        return state.get() == State.RUNNING;
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    /** Stops receiving and lets running tasks finish within the shutdown timeout. Does not wait. */
+    public void shutdown() {
+        if (state.compareAndSet(State.NEW, State.TERMINATED)) {
+            terminateResources();
+            return;
+        }
+        if (!state.compareAndSet(State.RUNNING, State.DRAINING)) {
+            return;
+        }
+        log.info("Shutting down: receiving stopped; waiting up to {} for {} running task(s)",
+                options.shutdownTimeout(), inFlight.size());
+        synchronized (pollLock) {
+            pollStopped = true;
+            if (pollTimer != null) {
+                pollTimer.cancel();
+                pollTimer = null;
+            }
+        }
+        drainDeadline = scheduler.schedule(this::drainTimedOut, options.shutdownTimeout());
+        maybeTerminate();
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Shuts down and waits up to the shutdown timeout (in real time); then releases what is left. */
+    public void close() {
+        shutdown();
+        try {
+            if (!awaitTermination(options.shutdownTimeout())) {
+                drainTimedOut();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drainTimedOut();
+        }
+    }
+
+    private void maybeTerminate() {
+        boolean idle;
+        synchronized (pollLock) {
+            idle = !pollRunning;
+        }
+        if (state.get() == State.DRAINING && idle && inFlight.isEmpty()) {
+            terminate();
+        }
+    }
+
+    /** The drain deadline: release every unfinished message at once and stop. */
+    private void drainTimedOut() {
+        if (state.get() == State.TERMINATED) {
+            return;
+        }
+        for (Run run : inFlight) {
+            if (run.abandon(CancellationReason.SHUTDOWN)) {
+                try {
+                    queue.release(run.receipt(), Duration.ZERO);
+                } catch (RuntimeException e) {
+                    log.warn("Could not release the message of task {}; it returns after its visibility timeout: {}",
+                            run.label(), describe(e));
+                }
+                run.context.cancel(CancellationReason.SHUTDOWN);
+                log.warn("Task {} did not finish within the shutdown timeout; its message was released for another worker",
+                        run.label());
+                metrics.task(run.typeTag(), Outcome.RELEASED, null);
+                notifyListener(() -> listener.taskReleased(run.task));
+            }
+        }
+        terminate();
+    }
+
+    private void terminate() {
+        State previous = state.getAndSet(State.TERMINATED);
+        if (previous == State.TERMINATED) {
+            return;
+        }
+        terminateResources();
+        log.info("Worker stopped");
+    }
+
+    private void terminateResources() {
+        Scheduler.Cancellable deadline = drainDeadline;
+        if (deadline != null) {
+            deadline.cancel();
+        }
+        handlerPool.shutdownNow();
+        pollerThread.shutdownNow();
+        if (ownedScheduler != null) {
+            try {
+                ownedScheduler.close();
+            } catch (Exception e) {
+                log.debug("Closing the scheduler failed", e);
+            }
+        }
+        terminated.countDown();
+    }
+
+    // ---------------------------------------------------------------- polling
+
+    /** Starts a poll on the poller thread. Caller holds pollLock. */
+    private void startPollNow() {
+        pollRunning = true;
+        pollParked = false;
+        try {
+            pollerThread.execute(this::pollStep);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pollRunning = false;
+        }
+    }
+
+    private void pollTimerFired() {
+        synchronized (pollLock) {
+            if (pollStopped || pollRunning) {
+                return;
+            }
+            pollTimer = null;
+            pollRunning = true;
+        }
+        pollStep();
+    }
+
+    private void pollStep() {
+        PollOutcome outcome;
+        try {
+            outcome = pollOnce();
+        } catch (RuntimeException | Error e) {
+            log.error("Unexpected error in the poll loop; backing off", e);
+            outcome = PollOutcome.FAILED;
+        }
+        synchronized (pollLock) {
+            pollRunning = false;
+            if (!pollStopped) {
+                switch (outcome) {
+                    case MESSAGES -> {
+                        emptyPolls = 0;
+                        startPollNow();
+                    }
+                    case NO_SLOTS -> {
+                        pollParked = true;
+                        if (slots.availablePermits() > 0) {
+                            startPollNow();
+                        }
+                    }
+                    case EMPTY, FAILED -> {
+                        emptyPolls = Math.min(emptyPolls + 1, 62);
+                        Duration delay = Backoff.pollDelay(emptyPolls, options.minPollingInterval(),
+                                options.pollingInterval(), random);
+                        pollTimer = scheduler.schedule(this::pollTimerFired, delay);
+                    }
+                    default -> throw new IllegalStateException(outcome.name());
+                }
+            }
+        }
+        maybeTerminate();
+    }
+
+    private PollOutcome pollOnce() {
+        int wanted = Math.min(slots.availablePermits(), options.maxMessages());
+        if (wanted == 0 || !slots.tryAcquire(wanted)) {
+            return PollOutcome.NO_SLOTS;
+        }
+        List<QueueMessage> messages;
+        try {
+            messages = queue.receive(wanted, options.visibilityTimeout());
+        } catch (RuntimeException e) {
+            slots.release(wanted);
+            receiveFailed(e);
+            return PollOutcome.FAILED;
+        }
+        receiveSucceeded();
+        int accepted = Math.min(messages.size(), wanted);
+        slots.release(wanted - accepted);
+        metrics.poll(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            QueueMessage message = messages.get(i);
+            if (i >= accepted || state.get() != State.RUNNING) {
+                releaseUnstarted(message);
+                if (i < accepted) {
+                    slots.release();
+                }
+            } else {
+                dispatch(message);
+            }
+        }
+        return messages.isEmpty() ? PollOutcome.EMPTY : PollOutcome.MESSAGES;
+    }
+
+    private void receiveFailed(RuntimeException e) {
+        metrics.pollFailed();
+        int failures;
+        synchronized (pollLock) {
+            failures = ++receiveFailures;
+        }
+        // One line per outage, not one per poll.
+        if (failures == 1) {
+            log.warn("Receiving from the queue failed; retrying with backoff up to {} until it answers: {}",
+                    options.pollingInterval(), describe(e));
+        } else {
+            log.debug("Receiving from the queue failed again ({} in a row): {}", failures, describe(e));
+        }
+    }
+
+    private void receiveSucceeded() {
+        int failures;
+        synchronized (pollLock) {
+            failures = receiveFailures;
+            receiveFailures = 0;
+        }
+        if (failures > 0) {
+            log.info("Receiving from the queue works again after {} failed attempt(s)", failures);
+        }
+    }
+
+    private void releaseUnstarted(QueueMessage message) {
+        try {
+            queue.release(message.receipt(), Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("Could not release message {} received during shutdown: {}", message.messageId(), describe(e));
+        }
+    }
+
+    private void onSlotFreed() {
+        synchronized (pollLock) {
+            if (pollParked && !pollStopped && !pollRunning) {
+                startPollNow();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    private void dispatch(QueueMessage message) {
+        Instant now = clock.instant();
+        Run run = new Run(message, now);
+        run.context = new RunContext((int) Math.min(Integer.MAX_VALUE, Math.max(1, message.dequeueCount())),
+                documents, clock, (fraction, text) -> progress(run, fraction, text));
+        inFlight.add(run);
+        scheduleRenewal(run, renewalDelay(message.receipt(), now));
+        try {
+            handlerPool.execute(() -> process(run));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            finish(run);
+        }
+    }
+
+    /** Renew when half the lease is left, so one failed renewal still leaves time for another. */
+    private Duration renewalDelay(Receipt receipt, Instant now) {
+        Duration left = Duration.between(now, receipt.nextVisibleAt());
+        Duration half = options.visibilityTimeout().dividedBy(2);
+        Duration delay = left.minus(half);
+        return delay.isNegative() ? Duration.ZERO : delay.compareTo(half) > 0 ? half : delay;
+    }
+
+    private void scheduleRenewal(Run run, Duration delay) {
+        run.renewal = scheduler.schedule(() -> renew(run), delay);
+    }
+
+    private void renew(Run run) {
+        synchronized (run) {
+            if (run.done || run.abandoned != null) {
+                return;
+            }
+            try {
+                Receipt receipt = queue.extendVisibility(run.receipt, options.visibilityTimeout());
+                run.receipt = receipt;
+                if (run.renewFailures > 0) {
+                    log.info("Lease of task {} renewed again after {} failed attempt(s)", run.label(), run.renewFailures);
+                }
+                run.renewFailures = 0;
+                scheduleRenewal(run, renewalDelay(receipt, clock.instant()));
+                return;
+            } catch (LeaseLostException e) {
+                run.abandoned = CancellationReason.LEASE_LOST;
+            } catch (RuntimeException e) {
+                // Transient: try again soon. A lease that lapsed meanwhile shows up as LeaseLost later.
+                if (run.renewFailures++ == 0) {
+                    log.warn("Renewing the lease of task {} failed; retrying: {}", run.label(), describe(e));
+                }
+                Duration retry = options.visibilityTimeout().dividedBy(10);
+                scheduleRenewal(run, retry.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retry);
+                return;
+            }
+        }
+        log.warn("Lease of task {} was lost (another worker may run it); cancelling it here", run.label());
+        run.context.cancel(CancellationReason.LEASE_LOST);
+        metrics.task(run.typeTag(), Outcome.LEASE_LOST, null);
+        notifyListener(() -> listener.leaseLost(run.task));
+    }
+
+    // ---------------------------------------------------------------- processing
+
+    private void process(Run run) {
+        try {
+            handle(run);
+        } catch (RuntimeException | Error e) {
+            // The message stays invisible until its lease lapses, then runs again.
+            log.error("Unexpected engine error on message {}; it will be received again", run.message.messageId(), e);
+        } finally {
+            MDC.remove("task_id");
+            MDC.remove("task_type");
+            finish(run);
+        }
+    }
+
+    private void finish(Run run) {
+        synchronized (run) {
+            run.done = true;
+            if (run.renewal != null) {
+                run.renewal.cancel();
+            }
+        }
+        inFlight.remove(run);
+        slots.release();
+        onSlotFreed();
+        maybeTerminate();
+    }
+
+    private void handle(Run run) {
+        QueueMessage message = run.message;
+        MessageCodec.Decoded decoded;
+        try {
+            decoded = codec.decode(message);
+        } catch (InvalidMessageException e) {
+            MessageCodec.Partial partial = e.partial();
+            String taskId = partial.taskId() != null ? partial.taskId() : message.messageId();
+            String url = partial.webhookUrl() != null ? partial.webhookUrl() : options.defaultWebhookUrl();
+            poison(run, null, taskId, partial.taskType(), url, e.getMessage(), "InvalidMessage");
+            return;
+        }
+        if (decoded.taskType().equals(WEBHOOK_TASK_TYPE)) {
+            redeliverWebhook(run, decoded);
+            return;
+        }
+        String url = decoded.webhookUrl() != null ? decoded.webhookUrl() : options.defaultWebhookUrl();
+        Task task = new Task(decoded.taskId(), decoded.taskType(), decoded.payload(), url, run.context.attempt(),
+                message.insertedAt(), message.messageId());
+        run.task = task;
+        MDC.put("task_id", task.id());
+        MDC.put("task_type", task.type());
+        TaskHandler handler = handlers.get(task.type());
+        if (handler == null) {
+            poison(run, task, task.id(), task.type(), url, "task_type: unknown type '" + task.type() + "' (known: "
+                    + String.join(", ", new TreeSet<>(handlers.keySet())) + ")", "InvalidMessage");
+            return;
+        }
+        if (task.attempt() > options.maxDequeueCount()) {
+            poison(run, task, task.id(), task.type(), url, "gave up after " + (task.attempt() - 1)
+                    + " attempts (WORKER_MAX_DEQUEUE_COUNT is " + options.maxDequeueCount() + ")",
+                    "MaxDequeueCountExceeded");
+            return;
+        }
+        log.info("Processing task {}: {}", task.id(), task.type());
+        notifyListener(() -> listener.taskStarted(task));
+        TaskResult result = null;
+        Throwable failure = null;
+        try {
+            result = handler.handle(task, run.context);
+            if (result == null) {
+                result = TaskResult.empty();
+            }
+        } catch (Throwable t) {
+            failure = t;
+            if (t instanceof InterruptedException) {
+                Thread.interrupted();
+            }
+        }
+        Duration duration = Duration.between(run.startedAt, clock.instant());
+        CancellationReason abandoned = run.abandonedReason();
+        if (abandoned != null) {
+            log.info("Task {} ended after {}; its message is left for another worker", task.id(),
+                    abandoned.description());
+            return;
+        }
+        if (failure == null) {
+            complete(run, task, result, duration);
+        } else {
+            failed(run, task, failure, duration);
+        }
+    }
+
+    private void complete(Run run, Task task, TaskResult result, Duration duration) {
+        if (task.webhookUrl() != null) {
+            send(event(run, task.id(), task.type(), task.webhookUrl(), TaskStatus.COMPLETED, result.data(), null));
+        }
+        if (!settle(run, r -> queue.delete(r))) {
+            return;
+        }
+        metrics.task(task.type(), Outcome.COMPLETED, duration);
+        log.info("Task {} completed with status: completed", task.id());
+        notifyListener(() -> listener.taskCompleted(task, result, duration));
+    }
+
+    private void failed(Run run, Task task, Throwable failure, Duration duration) {
+        if (failure instanceof PermanentException) {
+            poison(run, task, task.id(), task.type(), task.webhookUrl(), describe(failure),
+                    failure.getClass().getSimpleName());
+            return;
+        }
+        if (task.attempt() >= options.maxDequeueCount()) {
+            poison(run, task, task.id(), task.type(), task.webhookUrl(), "failed " + task.attempt()
+                    + " times (WORKER_MAX_DEQUEUE_COUNT is " + options.maxDequeueCount() + "); last error: "
+                    + describe(failure), failure.getClass().getSimpleName());
+            return;
+        }
+        Duration delay = Backoff.retryDelay(task.attempt(), options.retryBaseDelay(), options.retryMaxDelay(), random);
+        if (!settle(run, r -> queue.release(r, delay))) {
+            return;
+        }
+        metrics.task(task.type(), Outcome.RETRIED, duration);
+        log.warn("Task {} failed on attempt {} of {}; retrying in {}: {}", task.id(), task.attempt(),
+                options.maxDequeueCount(), delay, describe(failure));
+        notifyListener(() -> listener.taskRetryScheduled(task, failure, delay));
+    }
+
+    /**
+     * Ends a message for good: a {@code failed} webhook where a URL is known, then the poison queue
+     * with the original body and the reason.
+     */
+    private void poison(Run run, Task task, String taskId, String taskType, String webhookUrl, String reason,
+            String errorType) {
+        if (webhookUrl != null) {
+            send(event(run, taskId, taskType, webhookUrl, TaskStatus.FAILED, null, new TaskError(errorType, reason)));
+        }
+        moveToPoison(run, task, taskId, taskType, reason, errorType);
+        log.error("Task {} completed with status: failed ({}: {}); moved to the poison queue", taskId, errorType,
+                reason);
+    }
+
+    private void moveToPoison(Run run, Task task, String taskId, String taskType, String reason, String errorType) {
+        PoisonMessage poison = new PoisonMessage(run.message.body(), reason, errorType, run.message.dequeueCount(),
+                taskId, taskType, run.message.messageId(), options.clientId(), clock.instant());
+        if (!settle(run, r -> queue.moveToPoison(r, poison.toJson()))) {
+            return;
+        }
+        metrics.task(taskType == null ? "unknown" : taskType, Outcome.POISONED,
+                Duration.between(run.startedAt, clock.instant()));
+        metrics.poisoned(errorType);
+        notifyListener(() -> listener.messagePoisoned(task, poison));
+    }
+
+    /**
+     * Runs the final queue operation on the newest receipt, unless the run was abandoned.
+     *
+     * @return whether it was done
+     */
+    private boolean settle(Run run, java.util.function.Consumer<Receipt> operation) {
+        synchronized (run) {
+            if (run.abandoned != null) {
+                return false;
+            }
+            if (run.renewal != null) {
+                run.renewal.cancel();
+            }
+            try {
+                operation.accept(run.receipt);
+                run.done = true;
+                return true;
+            } catch (LeaseLostException e) {
+                run.abandoned = CancellationReason.LEASE_LOST;
+            }
+        }
+        log.warn("Task {} finished but its lease was lost; the message is left to whoever holds it", run.label());
+        metrics.task(run.typeTag(), Outcome.LEASE_LOST, null);
+        return false;
+    }
+
+    private void progress(Run run, double fraction, String text) {
+        if (log.isDebugEnabled()) {
+            log.debug("Task {} progress {}: {}", run.label(), Double.isNaN(fraction) ? "?" : Math.round(fraction * 100) + "%",
+                    text);
+        }
+        Task task = run.task;
+        if (task != null) {
+            notifyListener(() -> listener.taskProgress(task, fraction, text));
+        }
+    }
+
+    // ---------------------------------------------------------------- webhooks
+
+    private WebhookEvent event(Run run, String taskId, String taskType, String url, TaskStatus status,
+            ObjectNode result, TaskError error) {
+        return new WebhookEvent(WebhookJson.webhookId(options.clientId(), taskId, status), url, taskId, taskType,
+                options.clientId(), status, result, error, run.context.attempt(), run.startedAt, clock.instant());
+    }
+
+    /**
+     * Delivers an outcome; when the receiver cannot take it now, keeps it on the queue for later.
+     *
+     * @throws RetryableException when it can be neither delivered nor kept: the task runs again
+     */
+    private void send(WebhookEvent event) {
+        WebhookDelivery delivery = deliver(event);
+        if (delivery.outcome() == WebhookDelivery.Outcome.RETRY_LATER) {
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("task_id", event.taskId());
+            body.put("task_type", WEBHOOK_TASK_TYPE);
+            body.set("payload", WebhookJson.toStored(event));
+            queue.send(body.toString(), options.retryBaseDelay());
+            log.error("Webhook failed: {} ({}); kept on the queue, next try in {}", delivery.detail(),
+                    Urls.redact(event.url()), options.retryBaseDelay());
+        }
+    }
+
+    private WebhookDelivery deliver(WebhookEvent event) {
+        WebhookDelivery delivery;
+        try {
+            delivery = notifier.deliver(event);
+        } catch (RuntimeException e) {
+            delivery = new WebhookDelivery(WebhookDelivery.Outcome.RETRY_LATER, 0, 0, describe(e));
+        }
+        metrics.webhook(delivery.outcome());
+        WebhookDelivery result = delivery;
+        notifyListener(() -> listener.webhookDelivered(event, result));
+        switch (delivery.outcome()) {
+            case DELIVERED -> log.info("Webhook sent successfully to {}", Urls.redact(event.url()));
+            case REJECTED, REFUSED -> log.error("Webhook failed: {} ({})", delivery.detail(), Urls.redact(event.url()));
+            default -> {
+                // RETRY_LATER is logged by the caller, which knows what happens next.
+            }
+        }
+        return delivery;
+    }
+
+    private void redeliverWebhook(Run run, MessageCodec.Decoded decoded) {
+        WebhookEvent event;
+        try {
+            event = WebhookJson.fromStored(decoded.payload());
+        } catch (IllegalArgumentException e) {
+            moveToPoison(run, null, decoded.taskId(), WEBHOOK_TASK_TYPE, "stored webhook is unreadable: "
+                    + e.getMessage(), "InvalidMessage");
+            return;
+        }
+        int attempt = run.context.attempt();
+        WebhookDelivery delivery = deliver(event);
+        switch (delivery.outcome()) {
+            case DELIVERED -> settle(run, r -> queue.delete(r));
+            case REJECTED, REFUSED -> moveToPoison(run, null, event.taskId(), WEBHOOK_TASK_TYPE,
+                    "webhook " + delivery.outcome().name().toLowerCase() + ": " + delivery.detail(), "WebhookRejected");
+            default -> {
+                if (attempt >= options.webhookMaxAttempts()) {
+                    moveToPoison(run, null, event.taskId(), WEBHOOK_TASK_TYPE, "webhook undeliverable after "
+                            + attempt + " attempts (WEBHOOK_MAX_ATTEMPTS): " + delivery.detail(),
+                            "WebhookUndeliverable");
+                    log.error("Webhook failed: {} ({}); gave up after {} attempts, moved to the poison queue",
+                            delivery.detail(), Urls.redact(event.url()), attempt);
+                } else {
+                    Duration delay = Backoff.retryDelay(attempt + 1, options.retryBaseDelay(),
+                            options.retryMaxDelay(), random);
+                    if (settle(run, r -> queue.release(r, delay))) {
+                        log.error("Webhook failed: {} ({}); kept on the queue, next try in {}", delivery.detail(),
+                                Urls.redact(event.url()), delay);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void notifyListener(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("A WorkerListener threw; ignoring it", e);
+        }
+    }
+
+    static String describe(Throwable t) {
+        String message = t.getMessage();
+        if (t instanceof PermanentException || t instanceof RetryableException) {
+            return message == null ? t.getClass().getSimpleName() : message;
+        }
+        return message == null ? t.getClass().getName() : t.getClass().getSimpleName() + ": " + message;
+    }
+
+    /** One received message, from dispatch to its final queue operation. */
+    private static final class Run {
+        final QueueMessage message;
+        final Instant startedAt;
+        RunContext context;
+        volatile Task task;
+        // Guarded by this.
+        Receipt receipt;
+        Scheduler.Cancellable renewal;
+        boolean done;
+        CancellationReason abandoned;
+        int renewFailures;
+
+        Run(QueueMessage message, Instant startedAt) {
+            this.message = message;
+            this.startedAt = startedAt;
+            this.receipt = message.receipt();
+        }
+
+        synchronized Receipt receipt() {
+            return receipt;
+        }
+
+        synchronized CancellationReason abandonedReason() {
+            return abandoned;
+        }
+
+        /** Marks an unfinished run abandoned; false when it is already done or abandoned. */
+        synchronized boolean abandon(CancellationReason reason) {
+            if (done || abandoned != null) {
+                return false;
+            }
+            abandoned = reason;
+            if (renewal != null) {
+                renewal.cancel();
+            }
+            return true;
+        }
+
+        String label() {
+            Task t = task;
+            return t != null ? t.id() : "message " + message.messageId();
+        }
+
+        String typeTag() {
+            Task t = task;
+            return t != null ? t.type() : "unknown";
+        }
+    }
+
+    /** Depth gauges ask the provider at most every ten seconds: for Azure each ask is a billed call. */
+    private static final class DepthCache {
+        private static final Duration TTL = Duration.ofSeconds(10);
+        private final Clock clock;
+        private final long[] values = {-1, -1};
+        private final Instant[] readAt = {Instant.MIN, Instant.MIN};
+
+        DepthCache(Clock clock) {
+            this.clock = clock;
+        }
+
+        Number get(java.util.function.LongSupplier source) {
+            return read(0, source);
+        }
+
+        Number getPoison(java.util.function.LongSupplier source) {
+            return read(1, source);
+        }
+
+        private synchronized Number read(int index, java.util.function.LongSupplier source) {
+            Instant now = clock.instant();
+            if (readAt[index].plus(TTL).isBefore(now) || values[index] < 0) {
+                try {
+                    values[index] = source.getAsLong();
+                    readAt[index] = now;
+                } catch (RuntimeException e) {
+                    return Double.NaN;
+                }
+            }
+            return values[index];
+        }
+    }
+}

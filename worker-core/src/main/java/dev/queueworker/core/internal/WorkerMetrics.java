@@ -1,0 +1,95 @@
+package dev.queueworker.core.internal;
+
+import dev.queueworker.api.WebhookDelivery;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The engine's Micrometer meters. Meters are looked up once and cached: this sits on the per-task
+ * hot path.
+ *
+ * <ul>
+ *   <li>{@code queueworker.tasks} (counter; tags {@code type}, {@code outcome} = completed, retried,
+ *       poisoned, released, lease_lost)</li>
+ *   <li>{@code queueworker.task.duration} (timer; tags {@code type}, {@code outcome})</li>
+ *   <li>{@code queueworker.tasks.in_flight} (gauge)</li>
+ *   <li>{@code queueworker.queue.depth}, {@code queueworker.poison.depth} (gauges, approximate)</li>
+ *   <li>{@code queueworker.polls} (counter; tag {@code result} = messages, empty, error)</li>
+ *   <li>{@code queueworker.webhooks} (counter; tag {@code outcome} = delivered, retry_later,
+ *       rejected, refused)</li>
+ *   <li>{@code queueworker.poisoned} (counter; tag {@code error_type})</li>
+ * </ul>
+ */
+public final class WorkerMetrics {
+    /** Outcomes of a task run, as the {@code outcome} tag spells them. */
+    public enum Outcome {
+        COMPLETED, RETRIED, POISONED, RELEASED, LEASE_LOST;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Counter pollsWithMessages;
+    private final Counter pollsEmpty;
+    private final Counter pollsFailed;
+
+    public WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.pollsWithMessages = Counter.builder("queueworker.polls").tag("result", "messages")
+                .description("Receive calls that returned messages").register(registry);
+        this.pollsEmpty = Counter.builder("queueworker.polls").tag("result", "empty")
+                .description("Receive calls that returned nothing").register(registry);
+        this.pollsFailed = Counter.builder("queueworker.polls").tag("result", "error")
+                .description("Receive calls that failed").register(registry);
+    }
+
+    public void gauges(Supplier<Number> inFlight, Supplier<Number> depth, Supplier<Number> poisonDepth) {
+        Gauge.builder("queueworker.tasks.in_flight", inFlight, s -> s.get().doubleValue())
+                .description("Tasks running now").register(registry);
+        Gauge.builder("queueworker.queue.depth", depth, s -> s.get().doubleValue())
+                .description("Approximate number of messages on the task queue").register(registry);
+        Gauge.builder("queueworker.poison.depth", poisonDepth, s -> s.get().doubleValue())
+                .description("Approximate number of messages on the poison queue").register(registry);
+    }
+
+    public void poll(int received) {
+        (received > 0 ? pollsWithMessages : pollsEmpty).increment();
+    }
+
+    public void pollFailed() {
+        pollsFailed.increment();
+    }
+
+    public void task(String type, Outcome outcome, Duration duration) {
+        String key = type + '\n' + outcome.tag;
+        counters.computeIfAbsent(key, k -> Counter.builder("queueworker.tasks").tag("type", type)
+                .tag("outcome", outcome.tag).description("Task runs by type and outcome").register(registry))
+                .increment();
+        if (duration != null) {
+            timers.computeIfAbsent(key, k -> Timer.builder("queueworker.task.duration").tag("type", type)
+                    .tag("outcome", outcome.tag).description("How long task runs take").register(registry))
+                    .record(duration);
+        }
+    }
+
+    public void webhook(WebhookDelivery.Outcome outcome) {
+        String tag = outcome.name().toLowerCase(Locale.ROOT);
+        counters.computeIfAbsent("webhook\n" + tag, k -> Counter.builder("queueworker.webhooks")
+                .tag("outcome", tag).description("Webhook deliveries by outcome").register(registry)).increment();
+    }
+
+    public void poisoned(String errorType) {
+        counters.computeIfAbsent("poison\n" + errorType, k -> Counter.builder("queueworker.poisoned")
+                .tag("error_type", errorType).description("Messages moved to the poison queue").register(registry))
+                .increment();
+    }
+}

@@ -21,7 +21,9 @@ public record WebhookDelivery(Outcome outcome, int statusCode, int attempts, Str
         /** The receiver answered another 4xx: retrying will not help. */
         REJECTED,
         /** The URL was refused before any connection: link-local, cloud metadata, not allowed or malformed. */
-        REFUSED
+        REFUSED,
+        /** Webhooks are switched off ({@link WebhookNotifier#NONE}): nothing was sent, on purpose. */
+        SKIPPED
     }
 
     public WebhookDelivery {

@@ -12,7 +12,7 @@ package dev.queueworker.api;
 public interface WebhookNotifier {
 
     /** A notifier that delivers nothing and says so. */
-    WebhookNotifier NONE = event -> new WebhookDelivery(WebhookDelivery.Outcome.REFUSED, 0, 0,
+    WebhookNotifier NONE = event -> new WebhookDelivery(WebhookDelivery.Outcome.SKIPPED, 0, 0,
             "webhooks are disabled");
 
     /**

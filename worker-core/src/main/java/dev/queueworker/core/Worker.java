@@ -96,6 +96,17 @@ public final class Worker implements AutoCloseable {
         return engine.inFlightCount();
     }
 
+    /**
+     * Waits until the worker is not receiving on its poller thread, so that its next receive waits
+     * on the {@link Scheduler}. Tests that drive a {@link ManualScheduler} call it before advancing
+     * time, so that a receive still running on a real thread cannot miss the advance.
+     *
+     * @return false when {@code timeout} passed first
+     */
+    public boolean awaitPollerWaiting(Duration timeout) throws InterruptedException {
+        return engine.awaitPollerWaiting(timeout);
+    }
+
     public WorkerOptions options() {
         return options;
     }

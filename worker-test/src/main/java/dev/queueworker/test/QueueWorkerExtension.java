@@ -37,8 +37,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  *
- * <p>Time stands still unless the test calls {@link #advance(Duration)}: a task that fails
- * transiently is retried only once the test has advanced past its backoff.
+ * <p>Time stands still unless the test moves it: {@link #submit(String)} advances one polling
+ * interval so the idle worker picks the message up, and a task that fails transiently is retried
+ * only once the test has {@linkplain #advance(Duration) advanced} past its backoff.
  */
 public final class QueueWorkerExtension implements BeforeEachCallback, AfterEachCallback {
 
@@ -118,12 +119,14 @@ public final class QueueWorkerExtension implements BeforeEachCallback, AfterEach
     }
 
     /**
-     * Puts a raw body on the queue, for malformed messages too.
+     * Puts a raw body on the queue, for malformed messages too, then advances the clock by one
+     * polling interval so that the idle worker's next receive runs and takes it.
      *
      * @return the body's {@code task_id} when it has one, else the queue message id
      */
     public String submit(String body) {
         String messageId = queue.send(body, Duration.ZERO);
+        advance(worker.options().pollingInterval());
         String taskId = taskIdOf(body);
         return taskId != null ? taskId : messageId;
     }
@@ -140,6 +143,14 @@ public final class QueueWorkerExtension implements BeforeEachCallback, AfterEach
 
     /** Moves the manual clock forward, running polls, lease renewals and retries that fall due. */
     public void advance(Duration duration) {
+        try {
+            if (!worker.awaitPollerWaiting(timeout)) {
+                throw new AssertionError("the worker kept receiving for " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
         time.advance(duration);
     }
 

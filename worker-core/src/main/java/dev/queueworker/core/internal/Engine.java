@@ -142,6 +142,21 @@ public final class Engine {
         return inFlight.size();
     }
 
+    /** Waits until no receive runs on the poller thread: the loop waits on a timer, for a slot, or stopped. */
+    public boolean awaitPollerWaiting(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (pollLock) {
+            while (pollRunning) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(pollLock, left);
+            }
+            return true;
+        }
+    }
+
     /** Stops receiving and lets running tasks finish within the shutdown timeout. Does not wait. */
     public void shutdown() {
         if (state.compareAndSet(State.NEW, State.TERMINATED)) {
@@ -274,6 +289,7 @@ public final class Engine {
         }
         synchronized (pollLock) {
             pollRunning = false;
+            pollLock.notifyAll();
             if (!pollStopped) {
                 switch (outcome) {
                     case MESSAGES -> {
@@ -659,6 +675,7 @@ public final class Engine {
         switch (delivery.outcome()) {
             case DELIVERED -> log.info("Webhook sent successfully to {}", Urls.redact(event.url()));
             case REJECTED, REFUSED -> log.error("Webhook failed: {} ({})", delivery.detail(), Urls.redact(event.url()));
+            case SKIPPED -> log.debug("Webhook skipped: {}", delivery.detail());
             default -> {
                 // RETRY_LATER is logged by the caller, which knows what happens next.
             }
@@ -678,7 +695,7 @@ public final class Engine {
         int attempt = run.context.attempt();
         WebhookDelivery delivery = deliver(event);
         switch (delivery.outcome()) {
-            case DELIVERED -> settle(run, r -> queue.delete(r));
+            case DELIVERED, SKIPPED -> settle(run, r -> queue.delete(r));
             case REJECTED, REFUSED -> moveToPoison(run, null, event.taskId(), WEBHOOK_TASK_TYPE,
                     "webhook " + delivery.outcome().name().toLowerCase() + ": " + delivery.detail(), "WebhookRejected");
             default -> {

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  *   <li>{@code queueworker.queue.depth}, {@code queueworker.poison.depth} (gauges, approximate)</li>
  *   <li>{@code queueworker.polls} (counter; tag {@code result} = messages, empty, error)</li>
  *   <li>{@code queueworker.webhooks} (counter; tag {@code outcome} = delivered, retry_later,
- *       rejected, refused)</li>
+ *       rejected, refused, skipped)</li>
  *   <li>{@code queueworker.poisoned} (counter; tag {@code error_type})</li>
  * </ul>
  */
@@ -54,11 +54,11 @@ public final class WorkerMetrics {
 
     public void gauges(Supplier<Number> inFlight, Supplier<Number> depth, Supplier<Number> poisonDepth) {
         Gauge.builder("queueworker.tasks.in_flight", inFlight, s -> s.get().doubleValue())
-                .description("Tasks running now").register(registry);
+                .description("Tasks running now").strongReference(true).register(registry);
         Gauge.builder("queueworker.queue.depth", depth, s -> s.get().doubleValue())
-                .description("Approximate number of messages on the task queue").register(registry);
+                .description("Approximate number of messages on the task queue").strongReference(true).register(registry);
         Gauge.builder("queueworker.poison.depth", poisonDepth, s -> s.get().doubleValue())
-                .description("Approximate number of messages on the poison queue").register(registry);
+                .description("Approximate number of messages on the poison queue").strongReference(true).register(registry);
     }
 
     public void poll(int received) {

@@ -1,0 +1,145 @@
+package dev.queueworker.test.engine;
+
+import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.queueworker.api.CancellationReason;
+import dev.queueworker.api.LeaseLostException;
+import dev.queueworker.api.QueueMessage;
+import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.Receipt;
+import dev.queueworker.api.WebhookNotifier;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.queueworker.core.InMemoryQueueProvider;
+import dev.queueworker.core.ManualScheduler;
+import dev.queueworker.core.Worker;
+import dev.queueworker.core.WorkerOptions;
+import dev.queueworker.test.RecordingWorkerListener;
+import dev.queueworker.test.RecordingWorkerListener.Completed;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Acceptance 2: a task running for 3x the visibility timeout runs once while a second worker polls. */
+class LeaseRenewalTest {
+    private static final Duration VISIBILITY = Duration.ofSeconds(30);
+
+    @Test
+    void aTaskLongerThanThreeVisibilityTimeoutsRunsOnceWithTwoWorkersPolling() throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
+        BlockingHandler handler = new BlockingHandler();
+        RecordingWorkerListener events = new RecordingWorkerListener();
+        WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY)
+                .pollingInterval(Duration.ofSeconds(2)).minPollingInterval(Duration.ofSeconds(1)).build();
+        queue.send(aTaskMessage("block").taskId("long-1").payload("name", "long").toJson(), Duration.ZERO);
+        try (Worker first = worker(queue, handler, time, options, events);
+                Worker second = worker(queue, handler, time, options, events)) {
+            handler.awaitStarted(1, Duration.ofSeconds(10));
+            assertThat(first.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
+            assertThat(second.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
+            long receivesBefore = queue.receiveCalls();
+
+            time.advance(VISIBILITY.multipliedBy(3).plusSeconds(10), Duration.ofSeconds(1));
+
+            assertThat(handler.runs("long")).isEqualTo(1);
+            assertThat(queue.receiveCalls() - receivesBefore)
+                    .as("both workers kept polling the queue meanwhile").isGreaterThan(40);
+            handler.release("long");
+            Completed done = events.await(Completed.class, c -> c.task().id().equals("long-1"), Duration.ofSeconds(10));
+            assertThat(done.duration()).isGreaterThan(VISIBILITY.multipliedBy(3));
+            assertThat(handler.runs("long")).isEqualTo(1);
+            assertThat(queue.approximateDepth()).isZero();
+            assertThat(events.events(RecordingWorkerListener.LeaseLost.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void aLeaseLostOnRenewalCancelsTheTaskAndLeavesTheMessageAlone() throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
+        LosingQueue losing = new LosingQueue(queue);
+        BlockingHandler handler = new BlockingHandler();
+        RecordingWorkerListener events = new RecordingWorkerListener();
+        WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY).build();
+        queue.send(aTaskMessage("block").taskId("stolen-1").payload("name", "stolen").toJson(), Duration.ZERO);
+        try (Worker worker = worker(losing, handler, time, options, events)) {
+            handler.awaitStarted(1, Duration.ofSeconds(10));
+            assertThat(worker.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
+
+            time.advance(VISIBILITY);
+
+            events.await(RecordingWorkerListener.LeaseLost.class, l -> l.task().id().equals("stolen-1"),
+                    Duration.ofSeconds(10));
+            assertThat(handler.cancellations).containsEntry("stolen", CancellationReason.LEASE_LOST);
+            handler.release("stolen");
+            worker.shutdown();
+            assertThat(worker.awaitTermination(Duration.ofSeconds(10))).isTrue();
+            assertThat(events.events(Completed.class)).isEmpty();
+            assertThat(losing.deletes).hasValue(0);
+            assertThat(queue.approximateDepth()).isEqualTo(1);
+        }
+    }
+
+    /** A queue on which every lease renewal finds the message taken by someone else. */
+    private static final class LosingQueue implements QueueProvider {
+        private final QueueProvider delegate;
+        final AtomicInteger deletes = new AtomicInteger();
+
+        LosingQueue(QueueProvider delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<QueueMessage> receive(int maxMessages, Duration visibilityTimeout) {
+            return delegate.receive(maxMessages, visibilityTimeout);
+        }
+
+        @Override
+        public Receipt extendVisibility(Receipt receipt, Duration visibilityTimeout) {
+            throw new LeaseLostException("pop receipt mismatch", null, 400, "PopReceiptMismatch");
+        }
+
+        @Override
+        public void release(Receipt receipt, Duration delay) {
+            delegate.release(receipt, delay);
+        }
+
+        @Override
+        public void delete(Receipt receipt) {
+            deletes.incrementAndGet();
+            delegate.delete(receipt);
+        }
+
+        @Override
+        public String send(String body, Duration initialDelay) {
+            return delegate.send(body, initialDelay);
+        }
+
+        @Override
+        public void moveToPoison(Receipt receipt, String poisonBody) {
+            delegate.moveToPoison(receipt, poisonBody);
+        }
+
+        @Override
+        public List<QueueMessage> peekPoison(int maxMessages) {
+            return delegate.peekPoison(maxMessages);
+        }
+
+        @Override
+        public long approximateDepth() {
+            return delegate.approximateDepth();
+        }
+
+        @Override
+        public long approximatePoisonDepth() {
+            return delegate.approximatePoisonDepth();
+        }
+    }
+
+    private static Worker worker(QueueProvider queue, BlockingHandler handler, ManualScheduler time,
+            WorkerOptions options, RecordingWorkerListener events) {
+        return Worker.builder().queue(queue).handler(handler).scheduler(time).options(options)
+                .notifier(WebhookNotifier.NONE).listener(events).build().start();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.queueworker.test.engine;
+
+import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.queueworker.api.RetryableException;
+import dev.queueworker.api.Task;
+import dev.queueworker.api.TaskContext;
+import dev.queueworker.api.TaskHandler;
+import dev.queueworker.api.TaskResult;
+import dev.queueworker.core.PoisonMessage;
+import dev.queueworker.test.QueueWorkerExtension;
+import dev.queueworker.test.RecordingWebhookReceiver.ReceivedWebhook;
+import dev.queueworker.test.RecordingWorkerListener.RetryScheduled;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Acceptance 3: transient failures back off and retry; endless ones end in the poison queue. */
+class RetryTest {
+    private static final Duration POLL = Duration.ofSeconds(5);
+
+    private final AtomicInteger flakyRuns = new AtomicInteger();
+
+    @RegisterExtension
+    final QueueWorkerExtension worker = QueueWorkerExtension.withHandlers(
+            new TaskHandler() {
+                @Override
+                public String taskType() {
+                    return "flaky";
+                }
+
+                @Override
+                public TaskResult handle(Task task, TaskContext context) {
+                    if (flakyRuns.incrementAndGet() <= 2) {
+                        throw new RetryableException("upstream answered 503");
+                    }
+                    return TaskResult.of(TaskResult.newData().put("attempt", context.attempt()));
+                }
+            },
+            new TaskHandler() {
+                @Override
+                public String taskType() {
+                    return "broken";
+                }
+
+                @Override
+                public TaskResult handle(Task task, TaskContext context) {
+                    throw new IllegalStateException("disk on fire");
+                }
+            })
+            .options(o -> o.maxDequeueCount(4).pollingInterval(POLL))
+            .build();
+
+    @Test
+    void transientFailuresRetryWithGrowingDelaysAndCompleteOnAttemptThree() {
+        String id = worker.submit(aTaskMessage("flaky").taskId("flaky-1"));
+
+        RetryScheduled first = worker.events().await(RetryScheduled.class, r -> r.task().attempt() == 1,
+                Duration.ofSeconds(10));
+        worker.advance(first.delay().plus(POLL));
+        RetryScheduled second = worker.events().await(RetryScheduled.class, r -> r.task().attempt() == 2,
+                Duration.ofSeconds(10));
+        worker.advance(second.delay().plus(POLL));
+        TaskResult result = worker.awaitCompleted(id);
+
+        assertThat(result.data().get("attempt").asInt()).isEqualTo(3);
+        assertThat(flakyRuns).hasValue(3);
+        assertThat(first.delay()).isGreaterThanOrEqualTo(Duration.ofSeconds(8));
+        assertThat(second.delay()).isGreaterThan(first.delay());
+        ReceivedWebhook hook = worker.webhooks().awaitTask(id, Duration.ofSeconds(10));
+        assertThat(hook.body().get("status").asText()).isEqualTo("completed");
+        assertThat(hook.body().get("attempt").asInt()).isEqualTo(3);
+        assertThat(hook.signatureValid()).isTrue();
+        assertThat(worker.queue().approximateDepth()).isZero();
+    }
+
+    @Test
+    void aTaskThatAlwaysFailsEndsInThePoisonQueueAfterTheMaxDequeueCount() {
+        String id = worker.submit(aTaskMessage("broken").taskId("broken-1"));
+
+        for (int attempt = 1; attempt < 4; attempt++) {
+            int expected = attempt;
+            RetryScheduled retry = worker.events().await(RetryScheduled.class,
+                    r -> r.task().attempt() == expected, Duration.ofSeconds(10));
+            worker.advance(retry.delay().plus(POLL));
+        }
+        PoisonMessage poison = worker.awaitPoisoned(id);
+
+        assertThat(poison.attempts()).isEqualTo(4);
+        assertThat(poison.errorType()).isEqualTo("IllegalStateException");
+        assertThat(poison.reason()).contains("failed 4 times").contains("disk on fire");
+        assertThat(poison.originalBody()).isEqualTo(aTaskMessage("broken").taskId("broken-1").toJson());
+        assertThat(worker.queue().approximateDepth()).isZero();
+        assertThat(worker.queue().approximatePoisonDepth()).isEqualTo(1);
+        assertThat(PoisonMessage.parse(worker.queue().peekPoison(1).get(0).body())).isEqualTo(poison);
+
+        ReceivedWebhook hook = worker.webhooks().awaitTask(id, Duration.ofSeconds(10));
+        assertThat(hook.body().get("status").asText()).isEqualTo("failed");
+        assertThat(hook.body().get("error").get("type").asText()).isEqualTo("IllegalStateException");
+        assertThat(hook.body().get("error").get("message").asText()).contains("disk on fire");
+        assertThat(hook.signatureValid()).isTrue();
+        List<RetryScheduled> retries = worker.events().events(RetryScheduled.class);
+        assertThat(retries).hasSize(3);
+        assertThat(retries.get(1).delay()).isGreaterThan(retries.get(0).delay());
+        assertThat(retries.get(2).delay()).isGreaterThan(retries.get(1).delay());
+    }
+}

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -582,21 +583,34 @@ public final class Engine {
         if (webhookUrl != null) {
             send(event(run, taskId, taskType, webhookUrl, TaskStatus.FAILED, null, new TaskError(errorType, reason)));
         }
-        moveToPoison(run, task, taskId, taskType, reason, errorType);
-        log.error("Task {} completed with status: failed ({}: {}); moved to the poison queue", taskId, errorType,
-                reason);
+        PoisonMessage poison = moveToPoison(run, taskId, taskType, reason, errorType);
+        if (poison != null) {
+            log.error("Task {} completed with status: failed ({}: {}); moved to the poison queue", taskId, errorType,
+                    reason);
+            notifyListener(() -> listener.messagePoisoned(task, poison));
+        }
     }
 
-    private void moveToPoison(Run run, Task task, String taskId, String taskType, String reason, String errorType) {
+    /** @return the envelope, or null when the lease was lost first */
+    private PoisonMessage moveToPoison(Run run, String taskId, String taskType, String reason, String errorType) {
         PoisonMessage poison = new PoisonMessage(run.message.body(), reason, errorType, run.message.dequeueCount(),
                 taskId, taskType, run.message.messageId(), options.clientId(), clock.instant());
         if (!settle(run, r -> queue.moveToPoison(r, poison.toJson()))) {
-            return;
+            return null;
         }
         metrics.task(taskType == null ? "unknown" : taskType, Outcome.POISONED,
                 Duration.between(run.startedAt, clock.instant()));
         metrics.poisoned(errorType);
-        notifyListener(() -> listener.messagePoisoned(task, poison));
+        return poison;
+    }
+
+    /** Poisons an internal webhook message: no webhook about a webhook. */
+    private void poisonWebhook(Run run, String taskId, String reason, String errorType) {
+        PoisonMessage poison = moveToPoison(run, taskId, WEBHOOK_TASK_TYPE, reason, errorType);
+        if (poison != null) {
+            log.error("Webhook for task {} moved to the poison queue: {}", taskId, reason);
+            notifyListener(() -> listener.messagePoisoned(null, poison));
+        }
     }
 
     /**
@@ -657,8 +671,8 @@ public final class Engine {
             body.put("task_type", WEBHOOK_TASK_TYPE);
             body.set("payload", WebhookJson.toStored(event));
             queue.send(body.toString(), options.retryBaseDelay());
-            log.error("Webhook failed: {} ({}); kept on the queue, next try in {}", delivery.detail(),
-                    Urls.redact(event.url()), options.retryBaseDelay());
+            log.error("Webhook failed: {}; kept on the queue, next try in {}", delivery.detail(),
+                    options.retryBaseDelay());
         }
     }
 
@@ -674,7 +688,7 @@ public final class Engine {
         notifyListener(() -> listener.webhookDelivered(event, result));
         switch (delivery.outcome()) {
             case DELIVERED -> log.info("Webhook sent successfully to {}", Urls.redact(event.url()));
-            case REJECTED, REFUSED -> log.error("Webhook failed: {} ({})", delivery.detail(), Urls.redact(event.url()));
+            case REJECTED, REFUSED -> log.error("Webhook failed: {}", delivery.detail());
             case SKIPPED -> log.debug("Webhook skipped: {}", delivery.detail());
             default -> {
                 // RETRY_LATER is logged by the caller, which knows what happens next.
@@ -688,29 +702,26 @@ public final class Engine {
         try {
             event = WebhookJson.fromStored(decoded.payload());
         } catch (IllegalArgumentException e) {
-            moveToPoison(run, null, decoded.taskId(), WEBHOOK_TASK_TYPE, "stored webhook is unreadable: "
-                    + e.getMessage(), "InvalidMessage");
+            poisonWebhook(run, decoded.taskId(), "stored webhook is unreadable: " + e.getMessage(),
+                    "InvalidMessage");
             return;
         }
         int attempt = run.context.attempt();
         WebhookDelivery delivery = deliver(event);
         switch (delivery.outcome()) {
             case DELIVERED, SKIPPED -> settle(run, r -> queue.delete(r));
-            case REJECTED, REFUSED -> moveToPoison(run, null, event.taskId(), WEBHOOK_TASK_TYPE,
-                    "webhook " + delivery.outcome().name().toLowerCase() + ": " + delivery.detail(), "WebhookRejected");
+            case REJECTED, REFUSED -> poisonWebhook(run, event.taskId(),
+                    "webhook " + delivery.outcome().name().toLowerCase(Locale.ROOT) + ": " + delivery.detail(),
+                    "WebhookRejected");
             default -> {
                 if (attempt >= options.webhookMaxAttempts()) {
-                    moveToPoison(run, null, event.taskId(), WEBHOOK_TASK_TYPE, "webhook undeliverable after "
-                            + attempt + " attempts (WEBHOOK_MAX_ATTEMPTS): " + delivery.detail(),
-                            "WebhookUndeliverable");
-                    log.error("Webhook failed: {} ({}); gave up after {} attempts, moved to the poison queue",
-                            delivery.detail(), Urls.redact(event.url()), attempt);
+                    poisonWebhook(run, event.taskId(), "webhook undeliverable after " + attempt
+                            + " attempts (WEBHOOK_MAX_ATTEMPTS): " + delivery.detail(), "WebhookUndeliverable");
                 } else {
                     Duration delay = Backoff.retryDelay(attempt + 1, options.retryBaseDelay(),
                             options.retryMaxDelay(), random);
                     if (settle(run, r -> queue.release(r, delay))) {
-                        log.error("Webhook failed: {} ({}); kept on the queue, next try in {}", delivery.detail(),
-                                Urls.redact(event.url()), delay);
+                        log.error("Webhook failed: {}; kept on the queue, next try in {}", delivery.detail(), delay);
                     }
                 }
             }

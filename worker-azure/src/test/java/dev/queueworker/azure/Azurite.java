@@ -108,7 +108,7 @@ public final class Azurite implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Azurite did not listen within 30 s; see " + log);
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
         }
     }
 

@@ -105,7 +105,7 @@ class DurableWebhookTest {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("queue depth stayed " + queue.approximateDepth() + ", expected " + depth);
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
         }
     }
 }

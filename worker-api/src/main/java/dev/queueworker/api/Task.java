@@ -46,6 +46,24 @@ public record Task(String id, String type, ObjectNode payload, String webhookUrl
     }
 
     /**
+     * The payload's whole-number field {@code field} when present and not null.
+     *
+     * @throws InvalidTaskException naming {@code payload.<field>} when it is not a whole number that
+     *     fits a {@code long}
+     */
+    public java.util.OptionalLong optionalLong(String field) {
+        JsonNode node = payload.get(field);
+        if (node == null || node.isNull()) {
+            return java.util.OptionalLong.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new InvalidTaskException("payload." + field,
+                    "must be a whole number, was " + node.getNodeType().name().toLowerCase());
+        }
+        return java.util.OptionalLong.of(node.longValue());
+    }
+
+    /**
      * The payload's string field {@code field} when present and not null, checked as by
      * {@link #requireString}.
      *

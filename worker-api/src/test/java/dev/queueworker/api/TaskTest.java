@@ -22,6 +22,9 @@ class TaskTest {
         assertThatThrownBy(() -> task.requireString("size")).hasMessage("payload.size: must be a string, was number");
         assertThatThrownBy(() -> task.requireString("blank")).hasMessage("payload.blank: must not be blank");
         assertThatThrownBy(() -> task.requireString("ctl")).hasMessageContaining("control characters");
+        assertThat(task.optionalLong("size")).hasValue(3);
+        assertThat(task.optionalLong("missing")).isEmpty();
+        assertThatThrownBy(() -> task.optionalLong("filename")).hasMessage("payload.filename: must be a whole number, was string");
         assertThat(((InvalidTaskException) catchIt(() -> task.requireString("size"))).field()).isEqualTo("payload.size");
     }
 

@@ -182,9 +182,19 @@ public final class QueueWorkerExtension implements BeforeEachCallback, AfterEach
         return meters;
     }
 
+    /** The body's task_id, for plain and Base64 bodies alike; null when there is none. */
     private static String taskIdOf(String body) {
+        String json = body;
+        if (!body.stripLeading().startsWith("{")) {
+            try {
+                json = new String(java.util.Base64.getDecoder().decode(body.strip()),
+                        java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
         try {
-            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
             com.fasterxml.jackson.databind.JsonNode id = node == null ? null : node.get("task_id");
             return id != null && id.isTextual() ? id.textValue() : null;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -23,10 +23,13 @@ import java.util.function.Predicate;
 public final class RecordingWorkerListener implements WorkerListener {
 
     /** One thing the engine did. {@code task} is null for messages that could not be decoded. */
-    public sealed interface Event permits Started, Completed, RetryScheduled, Poisoned, LeaseLost, Released, Webhook {
+    public sealed interface Event permits Started, Progress, Completed, RetryScheduled, Poisoned, LeaseLost, Released, Webhook {
     }
 
     public record Started(Task task) implements Event {
+    }
+
+    public record Progress(Task task, double fraction, String message) implements Event {
     }
 
     public record Completed(Task task, TaskResult result, Duration duration) implements Event {
@@ -52,6 +55,11 @@ public final class RecordingWorkerListener implements WorkerListener {
     @Override
     public void taskStarted(Task task) {
         add(new Started(task));
+    }
+
+    @Override
+    public void taskProgress(Task task, double fraction, String message) {
+        add(new Progress(task, fraction, message));
     }
 
     @Override

@@ -199,12 +199,12 @@ class WordCountHandlerTest {
         void acceptsABase64Body() {
             putText(worker.documents(), "a.txt", "hello world");
 
-            worker.submit(aTaskMessage("word-count").taskId("wc-b64").payload("filename", "a.txt").toBase64());
+            String id = worker.submit(aTaskMessage("word-count").taskId("wc-b64").payload("filename", "a.txt")
+                    .toBase64());
 
-            // submit(String) only reads task_id from a plain-JSON body; for Base64 it returns the queue
-            // message id, so wait on the task id chosen above.
-            assertThat(worker.awaitCompleted("wc-b64").data().get("words").asLong()).isEqualTo(2);
-            assertThat(worker.webhooks().awaitTask("wc-b64", WEBHOOK_WAIT).signatureValid()).isTrue();
+            assertThat(id).isEqualTo("wc-b64");
+            assertThat(worker.awaitCompleted(id).data().get("words").asLong()).isEqualTo(2);
+            assertThat(worker.webhooks().awaitTask(id, WEBHOOK_WAIT).signatureValid()).isTrue();
         }
 
         @Test

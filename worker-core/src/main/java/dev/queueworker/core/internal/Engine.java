@@ -79,6 +79,7 @@ public final class Engine {
     private final DoubleSupplier random;
 
     private final Semaphore slots;
+    private final int wakeThreshold;
     private final Set<Run> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -95,6 +96,7 @@ public final class Engine {
     private int emptyPolls;
     private int receiveFailures;
     private volatile Scheduler.Cancellable drainDeadline;
+    private volatile Scheduler.Cancellable renewalTimer;
 
     public Engine(QueueProvider queue, Map<String, TaskHandler> handlers, DocumentStore documents,
             WebhookNotifier notifier, WorkerOptions options, Scheduler scheduler, AutoCloseable ownedScheduler,
@@ -112,6 +114,7 @@ public final class Engine {
         this.random = random == null ? () -> ThreadLocalRandom.current().nextDouble() : random;
         this.codec = new MessageCodec(options.maxMessageBytes());
         this.slots = new Semaphore(options.concurrency());
+        this.wakeThreshold = Math.max(1, Math.min(options.maxMessages(), options.concurrency()) / 2);
         this.handlerPool = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), NamedThreads.daemon("queue-worker-task"));
         this.pollerThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -130,6 +133,7 @@ public final class Engine {
         log.info("Worker started: client {}, task types {}, concurrency {}, visibility timeout {}, polling interval {}",
                 options.clientId(), new TreeSet<>(handlers.keySet()), options.concurrency(),
                 options.visibilityTimeout(), options.pollingInterval());
+        renewalTimer = scheduler.schedule(this::renewalSweep, sweepInterval());
         synchronized (pollLock) {
             startPollNow();
         }
@@ -198,6 +202,9 @@ public final class Engine {
     }
 
     private void maybeTerminate() {
+        if (state.get() != State.DRAINING) {
+            return;
+        }
         boolean idle;
         synchronized (pollLock) {
             idle = !pollRunning;
@@ -240,9 +247,10 @@ public final class Engine {
     }
 
     private void terminateResources() {
-        Scheduler.Cancellable deadline = drainDeadline;
-        if (deadline != null) {
-            deadline.cancel();
+        for (Scheduler.Cancellable timer : new Scheduler.Cancellable[] {drainDeadline, renewalTimer}) {
+            if (timer != null) {
+                timer.cancel();
+            }
         }
         handlerPool.shutdownNow();
         pollerThread.shutdownNow();
@@ -295,11 +303,15 @@ public final class Engine {
                 switch (outcome) {
                     case MESSAGES -> {
                         emptyPolls = 0;
-                        startPollNow();
+                        if (slots.availablePermits() >= wakeThreshold) {
+                            startPollNow();
+                        } else {
+                            pollParked = true; // the next freed slots resume receiving
+                        }
                     }
                     case NO_SLOTS -> {
                         pollParked = true;
-                        if (slots.availablePermits() > 0) {
+                        if (slots.availablePermits() >= wakeThreshold) {
                             startPollNow();
                         }
                     }
@@ -381,23 +393,34 @@ public final class Engine {
         }
     }
 
+    /**
+     * A parked poll loop waits until half a batch of slots is free: receiving one message per freed
+     * slot would double the receive calls (each a billed Azure transaction) and the thread hand-offs
+     * for no gain in throughput.
+     */
     private void onSlotFreed() {
-        synchronized (pollLock) {
-            if (pollParked && !pollStopped && !pollRunning) {
-                startPollNow();
-            }
+        if (slots.availablePermits() < wakeThreshold) {
+            return;
         }
+        synchronized (pollLock) {
+            if (!pollParked || pollStopped || pollRunning) {
+                return;
+            }
+            pollParked = false;
+            pollRunning = true;
+        }
+        // This handler thread is free now: receive here rather than wake the poller thread, which
+        // would cost a hand-off per batch.
+        pollStep();
     }
 
     // ---------------------------------------------------------------- leases
 
     private void dispatch(QueueMessage message) {
-        Instant now = clock.instant();
-        Run run = new Run(message, now);
+        Run run = new Run(message, clock.instant());
         run.context = new RunContext((int) Math.min(Integer.MAX_VALUE, Math.max(1, message.dequeueCount())),
                 documents, clock, (fraction, text) -> progress(run, fraction, text));
         inFlight.add(run);
-        scheduleRenewal(run, renewalDelay(message.receipt(), now));
         try {
             handlerPool.execute(() -> process(run));
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -405,16 +428,28 @@ public final class Engine {
         }
     }
 
-    /** Renew when half the lease is left, so one failed renewal still leaves time for another. */
-    private Duration renewalDelay(Receipt receipt, Instant now) {
-        Duration left = Duration.between(now, receipt.nextVisibleAt());
+    /**
+     * Every sixth of the visibility timeout, renews each lease with half or less of it left, so a
+     * renewal that fails still leaves time for another. One sweep for all messages costs less than a
+     * timer per message, which sits on the per-task hot path.
+     */
+    private void renewalSweep() {
+        if (state.get() == State.TERMINATED) {
+            return;
+        }
+        Instant now = clock.instant();
         Duration half = options.visibilityTimeout().dividedBy(2);
-        Duration delay = left.minus(half);
-        return delay.isNegative() ? Duration.ZERO : delay.compareTo(half) > 0 ? half : delay;
+        for (Run run : inFlight) {
+            if (Duration.between(now, run.receipt().nextVisibleAt()).compareTo(half) <= 0) {
+                renew(run);
+            }
+        }
+        renewalTimer = scheduler.schedule(this::renewalSweep, sweepInterval());
     }
 
-    private void scheduleRenewal(Run run, Duration delay) {
-        run.renewal = scheduler.schedule(() -> renew(run), delay);
+    private Duration sweepInterval() {
+        Duration interval = options.visibilityTimeout().dividedBy(6);
+        return interval.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : interval;
     }
 
     private void renew(Run run) {
@@ -429,17 +464,15 @@ public final class Engine {
                     log.info("Lease of task {} renewed again after {} failed attempt(s)", run.label(), run.renewFailures);
                 }
                 run.renewFailures = 0;
-                scheduleRenewal(run, renewalDelay(receipt, clock.instant()));
                 return;
             } catch (LeaseLostException e) {
                 run.abandoned = CancellationReason.LEASE_LOST;
             } catch (RuntimeException e) {
-                // Transient: try again soon. A lease that lapsed meanwhile shows up as LeaseLost later.
+                // Transient: the next sweep tries again. A lease that lapsed meanwhile shows up as
+                // LeaseLost then.
                 if (run.renewFailures++ == 0) {
                     log.warn("Renewing the lease of task {} failed; retrying: {}", run.label(), describe(e));
                 }
-                Duration retry = options.visibilityTimeout().dividedBy(10);
-                scheduleRenewal(run, retry.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retry);
                 return;
             }
         }
@@ -467,9 +500,6 @@ public final class Engine {
     private void finish(Run run) {
         synchronized (run) {
             run.done = true;
-            if (run.renewal != null) {
-                run.renewal.cancel();
-            }
         }
         inFlight.remove(run);
         slots.release();
@@ -623,9 +653,6 @@ public final class Engine {
             if (run.abandoned != null) {
                 return false;
             }
-            if (run.renewal != null) {
-                run.renewal.cancel();
-            }
             try {
                 operation.accept(run.receipt);
                 run.done = true;
@@ -754,7 +781,6 @@ public final class Engine {
         volatile Task task;
         // Guarded by this.
         Receipt receipt;
-        Scheduler.Cancellable renewal;
         boolean done;
         CancellationReason abandoned;
         int renewFailures;
@@ -779,9 +805,6 @@ public final class Engine {
                 return false;
             }
             abandoned = reason;
-            if (renewal != null) {
-                renewal.cancel();
-            }
             return true;
         }
 

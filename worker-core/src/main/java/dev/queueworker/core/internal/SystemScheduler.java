@@ -3,6 +3,7 @@ package dev.queueworker.core.internal;
 import dev.queueworker.core.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,13 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
                 log.error("A scheduled engine task failed", e);
             }
         };
-        ScheduledFuture<?> future = executor.schedule(guarded, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> future;
+        try {
+            future = executor.schedule(guarded, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The worker stopped meanwhile (a drain can finish while shutdown is still scheduling).
+            return () -> { };
+        }
         return () -> future.cancel(false);
     }
 

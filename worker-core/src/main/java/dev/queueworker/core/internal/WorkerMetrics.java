@@ -37,7 +37,7 @@ public final class WorkerMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, TypeMeters> byType = new ConcurrentHashMap<>();
     private final Counter pollsWithMessages;
     private final Counter pollsEmpty;
     private final Counter pollsFailed;
@@ -70,14 +70,41 @@ public final class WorkerMetrics {
     }
 
     public void task(String type, Outcome outcome, Duration duration) {
-        String key = type + '\n' + outcome.tag;
-        counters.computeIfAbsent(key, k -> Counter.builder("queueworker.tasks").tag("type", type)
-                .tag("outcome", outcome.tag).description("Task runs by type and outcome").register(registry))
-                .increment();
-        if (duration != null) {
-            timers.computeIfAbsent(key, k -> Timer.builder("queueworker.task.duration").tag("type", type)
-                    .tag("outcome", outcome.tag).description("How long task runs take").register(registry))
-                    .record(duration);
+        TypeMeters meters = byType.get(type);
+        if (meters == null) {
+            meters = byType.computeIfAbsent(type, TypeMeters::new);
+        }
+        meters.record(outcome, duration);
+    }
+
+    /** The meters of one task type, made on first use of each outcome. */
+    private final class TypeMeters {
+        private final String type;
+        private final Counter[] counters = new Counter[Outcome.values().length];
+        private final Timer[] timers = new Timer[Outcome.values().length];
+
+        TypeMeters(String type) {
+            this.type = type;
+        }
+
+        void record(Outcome outcome, Duration duration) {
+            int i = outcome.ordinal();
+            Counter counter = counters[i];
+            if (counter == null) {
+                counter = Counter.builder("queueworker.tasks").tag("type", type).tag("outcome", outcome.tag)
+                        .description("Task runs by type and outcome").register(registry);
+                counters[i] = counter; // registering twice returns the same meter, so a race is harmless
+            }
+            counter.increment();
+            if (duration != null) {
+                Timer timer = timers[i];
+                if (timer == null) {
+                    timer = Timer.builder("queueworker.task.duration").tag("type", type).tag("outcome", outcome.tag)
+                            .description("How long task runs take").register(registry);
+                    timers[i] = timer;
+                }
+                timer.record(duration);
+            }
         }
     }
 

@@ -73,6 +73,14 @@ class MessageCodecTest {
     }
 
     @Test
+    void theTaskTypeCheckAgreesWithItsPattern() {
+        for (String type : new String[] {"ingest", "a", "x.y_z-1", "9lives", "", "-x", ".x", "Ingest", "a b",
+                "a/b", "x".repeat(64), "x".repeat(65), "é"}) {
+            assertThat(MessageCodec.isTaskType(type)).as(type).isEqualTo(MessageCodec.TASK_TYPE.matcher(type).matches());
+        }
+    }
+
+    @Test
     void checksWebhookUrls() {
         assertThat(MessageCodec.checkWebhookUrl("https://app.example/notify")).isNull();
         assertThat(MessageCodec.checkWebhookUrl("http://127.0.0.1:8080/x")).isNull();

@@ -70,10 +70,20 @@ public final class Azurite implements AutoCloseable {
         return blobPort;
     }
 
-    /** Kills the process (as an outage would); its data stays on disk. */
+    /**
+     * Stops the process as an operator or a host shutdown would (SIGTERM, then SIGKILL after 10 s);
+     * its data stays on disk.
+     */
     public synchronized void stop() {
         if (process != null) {
-            process.destroyForcibly();
+            process.destroy();
+            try {
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             try {
                 process.waitFor();
             } catch (InterruptedException e) {

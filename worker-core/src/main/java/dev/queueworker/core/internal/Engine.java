@@ -94,7 +94,7 @@ public final class Engine {
     private boolean pollStopped;
     private Scheduler.Cancellable pollTimer;
     private int emptyPolls;
-    private int receiveFailures;
+    private final java.util.concurrent.atomic.AtomicInteger queueFailures = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Scheduler.Cancellable drainDeadline;
     private volatile Scheduler.Cancellable renewalTimer;
 
@@ -361,27 +361,30 @@ public final class Engine {
 
     private void receiveFailed(RuntimeException e) {
         metrics.pollFailed();
-        int failures;
-        synchronized (pollLock) {
-            failures = ++receiveFailures;
-        }
-        // One line per outage, not one per poll.
+        queueFailed("receiving", e);
+    }
+
+    /**
+     * Logs queue failures once per outage, not once per call: the first failure at WARN, the rest at
+     * DEBUG until a receive works again.
+     */
+    private void queueFailed(String what, RuntimeException e) {
+        int failures = queueFailures.incrementAndGet();
         if (failures == 1) {
-            log.warn("Receiving from the queue failed; retrying with backoff up to {} until it answers: {}",
-                    options.pollingInterval(), describe(e));
+            log.warn("The queue is failing ({}): {}; retrying with backoff up to {}, next line when it works again",
+                    what, describe(e), options.pollingInterval());
         } else {
-            log.debug("Receiving from the queue failed again ({} in a row): {}", failures, describe(e));
+            log.debug("The queue failed again ({}, {} in a row): {}", what, failures, describe(e));
         }
     }
 
     private void receiveSucceeded() {
-        int failures;
-        synchronized (pollLock) {
-            failures = receiveFailures;
-            receiveFailures = 0;
+        if (queueFailures.get() == 0) {
+            return;
         }
+        int failures = queueFailures.getAndSet(0);
         if (failures > 0) {
-            log.info("Receiving from the queue works again after {} failed attempt(s)", failures);
+            log.info("The queue works again after {} failed call(s)", failures);
         }
     }
 
@@ -461,7 +464,7 @@ public final class Engine {
                 Receipt receipt = queue.extendVisibility(run.receipt, options.visibilityTimeout());
                 run.receipt = receipt;
                 if (run.renewFailures > 0) {
-                    log.info("Lease of task {} renewed again after {} failed attempt(s)", run.label(), run.renewFailures);
+                    log.debug("Lease of task {} renewed again after {} failed attempt(s)", run.label(), run.renewFailures);
                 }
                 run.renewFailures = 0;
                 return;
@@ -470,9 +473,8 @@ public final class Engine {
             } catch (RuntimeException e) {
                 // Transient: the next sweep tries again. A lease that lapsed meanwhile shows up as
                 // LeaseLost then.
-                if (run.renewFailures++ == 0) {
-                    log.warn("Renewing the lease of task {} failed; retrying: {}", run.label(), describe(e));
-                }
+                run.renewFailures++;
+                queueFailed("renewing the lease of task " + run.label(), e);
                 return;
             }
         }
@@ -487,6 +489,10 @@ public final class Engine {
     private void process(Run run) {
         try {
             handle(run);
+        } catch (RetryableException e) {
+            // The final queue operation failed (an outage): the message comes back after its lease
+            // lapses and runs again; its webhook, if sent, is repeated with the same webhook-id.
+            queueFailed("finishing task " + run.label(), e);
         } catch (RuntimeException | Error e) {
             // The message stays invisible until its lease lapses, then runs again.
             log.error("Unexpected engine error on message {}; it will be received again", run.message.messageId(), e);

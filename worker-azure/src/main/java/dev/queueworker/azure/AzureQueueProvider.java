@@ -380,18 +380,34 @@ public final class AzureQueueProvider implements QueueProvider {
         private Builder() {
         }
 
-        /** {@code AZURE_STORAGE_CONNECTION_STRING}, including Azurite's {@code UseDevelopmentStorage=true}. */
+        /**
+         * The storage account's connection string ({@code AZURE_STORAGE_CONNECTION_STRING}), including
+         * Azurite's {@code UseDevelopmentStorage=true}. Use either this or {@link #accountName(String)}.
+         */
         public Builder connectionString(String connectionString) {
-            this.connectionString = Objects.requireNonNull(connectionString, "'connectionString' cannot be null.");
+            if (connectionString == null || connectionString.isBlank()) {
+                throw new IllegalArgumentException(
+                        "connectionString (AZURE_STORAGE_CONNECTION_STRING) must not be empty");
+            }
+            this.connectionString = connectionString.trim();
             return this;
         }
 
-        /** {@code AZURE_STORAGE_ACCOUNT_NAME}, authenticated with {@link #credential} (default: DefaultAzureCredential). */
+        /**
+         * The storage account's name ({@code AZURE_STORAGE_ACCOUNT_NAME}): 3–24 lowercase letters and
+         * digits; requests authenticate with {@link #credential(TokenCredential)} and go to
+         * {@code https://<account>.queue.core.windows.net}. Use either this or {@link #connectionString(String)}.
+         */
         public Builder accountName(String accountName) {
-            this.accountName = Objects.requireNonNull(accountName, "'accountName' cannot be null.");
+            if (accountName == null || !accountName.matches("[a-z0-9]{3,24}")) {
+                throw new IllegalArgumentException("accountName (AZURE_STORAGE_ACCOUNT_NAME) must be 3 to 24 lowercase"
+                        + " letters and digits, was " + (accountName == null ? "null" : "'" + accountName + "'"));
+            }
+            this.accountName = accountName;
             return this;
         }
 
+        /** The credential used with {@link #accountName(String)}; by default {@code DefaultAzureCredential}. */
         public Builder credential(TokenCredential credential) {
             this.credential = Objects.requireNonNull(credential, "'credential' cannot be null.");
             return this;
@@ -426,27 +442,41 @@ public final class AzureQueueProvider implements QueueProvider {
         }
 
         /**
-         * The SDK's own retries per call ({@code AZURE_STORAGE_MAX_TRIES}, default 3, and
-         * {@code AZURE_STORAGE_TRY_TIMEOUT}, default 10 s): short, so that during an outage a call
-         * fails within about half a minute and the engine's backoff takes over.
+         * How often one call is tried in all before it fails ({@code AZURE_STORAGE_MAX_TRIES}, 1 to 20,
+         * default 3). Kept short, so that during an outage a call fails within about half a minute and
+         * the engine's own backoff takes over.
          */
-        public Builder retries(int maxTries, Duration tryTimeout, Duration retryDelay, Duration maxRetryDelay) {
+        public Builder maxTries(int maxTries) {
             if (maxTries < 1 || maxTries > 20) {
                 throw new IllegalArgumentException("maxTries (AZURE_STORAGE_MAX_TRIES) must be 1 to 20, was " + maxTries);
             }
-            for (Duration d : new Duration[] {tryTimeout, retryDelay, maxRetryDelay}) {
-                if (d == null || d.isNegative() || d.isZero()) {
-                    throw new IllegalArgumentException("retry durations must be positive, was " + d);
-                }
-            }
-            if (maxRetryDelay.compareTo(retryDelay) < 0) {
-                throw new IllegalArgumentException("maxRetryDelay must not be shorter than retryDelay");
-            }
             this.maxTries = maxTries;
-            this.tryTimeout = tryTimeout;
-            this.retryDelay = retryDelay;
-            this.maxRetryDelay = maxRetryDelay;
             return this;
+        }
+
+        /** How long one try of one call may take ({@code AZURE_STORAGE_TRY_TIMEOUT}, default 10 s). */
+        public Builder tryTimeout(Duration tryTimeout) {
+            this.tryTimeout = positive("tryTimeout (AZURE_STORAGE_TRY_TIMEOUT)", tryTimeout);
+            return this;
+        }
+
+        /** The first delay between tries, growing exponentially (default 500 ms). */
+        public Builder retryDelay(Duration retryDelay) {
+            this.retryDelay = positive("retryDelay", retryDelay);
+            return this;
+        }
+
+        /** The longest delay between tries (default 5 s). */
+        public Builder maxRetryDelay(Duration maxRetryDelay) {
+            this.maxRetryDelay = positive("maxRetryDelay", maxRetryDelay);
+            return this;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            return value;
         }
 
         /**
@@ -456,8 +486,12 @@ public final class AzureQueueProvider implements QueueProvider {
          */
         public AzureQueueProvider build() {
             if ((connectionString == null) == (accountName == null)) {
-                throw new IllegalStateException("set exactly one of AZURE_STORAGE_CONNECTION_STRING and"
-                        + " AZURE_STORAGE_ACCOUNT_NAME");
+                throw new IllegalStateException("set exactly one of connectionString (AZURE_STORAGE_CONNECTION_STRING)"
+                        + " and accountName (AZURE_STORAGE_ACCOUNT_NAME)");
+            }
+            if (maxRetryDelay.compareTo(retryDelay) < 0) {
+                throw new IllegalStateException(
+                        "maxRetryDelay (" + maxRetryDelay + ") must not be shorter than retryDelay (" + retryDelay + ")");
             }
             QueueServiceClientBuilder service = new QueueServiceClientBuilder()
                     .messageEncoding(QueueMessageEncoding.NONE)
@@ -472,21 +506,14 @@ public final class AzureQueueProvider implements QueueProvider {
                 if (connectionString != null) {
                     service.connectionString(connectionString);
                 } else {
-                    if (!accountName.matches("[a-z0-9]{3,24}")) {
-                        throw new IllegalArgumentException("AZURE_STORAGE_ACCOUNT_NAME must be 3-24 lowercase"
-                                + " letters and digits");
-                    }
                     service.endpoint("https://" + accountName + ".queue.core.windows.net")
                             .credential(credential != null ? credential : new DefaultAzureCredentialBuilder().build());
                 }
                 client = service.buildClient();
             } catch (IllegalArgumentException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("AZURE_STORAGE_ACCOUNT_NAME")) {
-                    throw e;
-                }
                 // The SDK's message could quote the connection string, and with it the key: drop it.
-                throw new IllegalArgumentException("AZURE_STORAGE_CONNECTION_STRING is not a valid Azure Storage"
-                        + " connection string (" + e.getClass().getSimpleName() + ")");
+                throw new IllegalArgumentException("connectionString (AZURE_STORAGE_CONNECTION_STRING) is not a valid"
+                        + " Azure Storage connection string (" + e.getClass().getSimpleName() + ")");
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("the Azure Storage settings are invalid ("
                         + e.getClass().getSimpleName() + "); check AZURE_STORAGE_CONNECTION_STRING or"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +32,26 @@ class AzureQueueProviderTest {
     void needsExactlyOneWayToAuthenticate() {
         assertThatThrownBy(() -> AzureQueueProvider.builder().build())
                 .hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING").hasMessageContaining("AZURE_STORAGE_ACCOUNT_NAME");
-        assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString("x").accountName("y").build())
+        assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString("x").accountName("acct").build())
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void settingsAreCheckedWhenSetAndNameTheirVariable() {
+        assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING");
+        assertThatThrownBy(() -> AzureQueueProvider.builder().accountName("My_Account"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AZURE_STORAGE_ACCOUNT_NAME").hasMessageContaining("'My_Account'");
+        assertThatThrownBy(() -> AzureQueueProvider.builder().maxTries(0))
+                .hasMessageContaining("AZURE_STORAGE_MAX_TRIES").hasMessageContaining("was 0");
+        assertThatThrownBy(() -> AzureQueueProvider.builder().tryTimeout(Duration.ZERO))
+                .hasMessageContaining("AZURE_STORAGE_TRY_TIMEOUT");
+        assertThatThrownBy(() -> AzureQueueProvider.builder().retryDelay(Duration.ofSeconds(-1)))
+                .hasMessageContaining("retryDelay");
+        assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString("UseDevelopmentStorage=true")
+                .retryDelay(Duration.ofSeconds(10)).maxRetryDelay(Duration.ofSeconds(1)).createQueues(false).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxRetryDelay (PT1S)");
     }
 
     @Test

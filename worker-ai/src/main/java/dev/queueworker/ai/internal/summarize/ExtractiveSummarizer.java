@@ -27,8 +27,8 @@ import java.util.stream.Collectors;
  * nothing else is left. Sentences are ranked with TextRank: PageRank over a graph whose edges are
  * the TF-IDF cosine similarities of the sentences' words (stop words left out, plurals folded).
  * The best ones are taken greedily, highest rank first (ties to the earlier sentence), skipping
- * those that no longer fit in {@code maxWords}; if not even the best one fits, its first
- * {@code maxWords} words are returned.
+ * those that no longer fit in {@code maxWords} and never filling the budget with sentences ranked
+ * below the mean; if not even the best one fits, its first {@code maxWords} words are returned.
  *
  * <p>Cost: the similarity graph is quadratic in its size, so sentences are ranked in consecutive
  * windows of at most {@link #DEFAULT_WINDOW_SENTENCES} (each window's scores scaled to mean 1 so
@@ -239,35 +239,45 @@ public final class ExtractiveSummarizer implements Summarizer {
         return word;
     }
 
-    /** PageRank over the TF-IDF cosine similarity graph of {@code sentences}; scores sum to 1. */
+    /**
+     * PageRank over the TF-IDF cosine similarity graph of {@code sentences}; scores sum to 1.
+     *
+     * <p>Every sentence's edge weights are divided by the largest weighted degree of the graph, not
+     * by its own: a sentence only loosely tied to the rest (a digression whose two sentences share
+     * one word) passes most of its score to the random jump instead of concentrating it on its few
+     * neighbours, so an isolated cluster cannot rank as high as the main topic.
+     */
     static double[] textRank(List<Sentence> sentences) {
         int n = sentences.size();
         double[][] similarity = similarities(sentences);
-        double[] outWeight = new double[n];
+        double[] degree = new double[n];
+        double maxDegree = 0;
         for (int j = 0; j < n; j++) {
             double sum = 0;
             for (int k = 0; k < n; k++) {
                 sum += similarity[j][k];
             }
-            outWeight[j] = sum;
+            degree[j] = sum;
+            maxDegree = Math.max(maxDegree, sum);
         }
         double[] score = new double[n];
         Arrays.fill(score, 1.0 / n);
+        if (maxDegree == 0) {
+            return score; // no two sentences share a word: all equal, document order decides
+        }
         double[] next = new double[n];
         for (int iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-            double dangling = 0;
+            double unspent = 0; // the part of each score not passed along edges: spread evenly
             for (int j = 0; j < n; j++) {
-                if (outWeight[j] == 0) {
-                    dangling += score[j];
-                }
+                unspent += score[j] * (1 - degree[j] / maxDegree);
             }
-            double base = (1 - DAMPING) / n + DAMPING * dangling / n;
+            double base = (1 - DAMPING) / n + DAMPING * unspent / n;
             Arrays.fill(next, base);
             for (int j = 0; j < n; j++) {
-                if (outWeight[j] == 0) {
+                if (degree[j] == 0) {
                     continue;
                 }
-                double share = DAMPING * score[j] / outWeight[j];
+                double share = DAMPING * score[j] / maxDegree;
                 double[] row = similarity[j];
                 for (int i = 0; i < n; i++) {
                     if (row[i] != 0) {
@@ -342,6 +352,9 @@ public final class ExtractiveSummarizer implements Summarizer {
         boolean[] chosen = new boolean[candidates.size()];
         int words = 0;
         for (int i : order) {
+            if (scores[i] < 1.0 - 1e-9 && words > 0) {
+                break; // below the mean: filling the word budget with it would dilute the summary
+            }
             int length = candidates.get(i).words().length;
             if (words + length <= maxWords) {
                 chosen[i] = true;

@@ -135,7 +135,7 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
             List<List<String>> groups = groups(current);
             if (groups.size() == current.size()) {
                 // No two partial summaries fit together: the model overshot the word limit. Shorten them.
-                int each = Math.max(1, budgetCharacters / current.size() - 64);
+                int each = Math.max(1, budgetCharacters / current.size() - 65); // 64 for the tags, 1 for "…"
                 current = current.stream().map(p -> p.length() <= each ? p : p.substring(0, each) + "…").toList();
                 continue;
             }
@@ -180,6 +180,10 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
                     break;
                 }
                 acquire(permits, cancelled);
+                if (failed.get()) {
+                    permits.release();
+                    break;
+                }
                 try {
                     futures.add(executor.submit(() -> {
                         try {

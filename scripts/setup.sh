@@ -67,7 +67,8 @@ fi
 # The project's cluster. As root it runs as the postgres user, who must reach the repo's folder;
 # when it cannot (a clone under a private home), the data lives in /var/lib and .services/postgres
 # links to it.
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# (From /, as the postgres user may not enter the current folder.)
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 mkdir -p .services
 pg_data="$PWD/.services/postgres"
 if [ "$(id -u)" -eq 0 ] && [ ! -e "$pg_data" ] && ! runuser -u postgres -- test -x "$PWD/.services" 2>/dev/null; then

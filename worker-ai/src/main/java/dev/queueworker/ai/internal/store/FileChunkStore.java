@@ -1,5 +1,7 @@
 package dev.queueworker.ai.internal.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
@@ -64,16 +66,26 @@ public final class FileChunkStore implements ChunkStore {
         }
         Path file = dataDirectory.resolve(FILE_NAME);
         InMemoryEmbeddingStore<TextSegment> store;
+        String json = null;
         try {
             Files.createDirectories(dataDirectory);
-            store = Files.exists(file)
-                    ? InMemoryEmbeddingStore.fromJson(Files.readString(file, StandardCharsets.UTF_8))
-                    : new InMemoryEmbeddingStore<>();
+            if (Files.exists(file)) {
+                json = Files.readString(file, StandardCharsets.UTF_8);
+                store = InMemoryEmbeddingStore.fromJson(json);
+            } else {
+                store = new InMemoryEmbeddingStore<>();
+            }
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read the chunk store file " + file + ": " + e.getMessage(), e);
         }
         FileChunkStore chunkStore = new FileChunkStore(file, dimension, store);
-        chunkStore.index();
+        try {
+            chunkStore.index();
+        } catch (DimensionMismatch e) {
+            throw new IllegalStateException("the chunk store file " + file + " holds embeddings of dimension "
+                    + storedDimension(json) + " but the embedding model produces dimension " + dimension
+                    + "; nothing was written. Use the model it was filled with, or another data directory.");
+        }
         return chunkStore;
     }
 
@@ -157,11 +169,11 @@ public final class FileChunkStore implements ChunkStore {
             all = store.search(EmbeddingSearchRequest.builder()
                     .queryEmbedding(Embedding.from(probe)).maxResults(store.size()).minScore(0.0).build()).matches();
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(dimensionMismatch(store), e);
+            throw new DimensionMismatch();
         }
         for (EmbeddingMatch<TextSegment> match : all) {
             if (match.embedding().dimension() != dimension) {
-                throw new IllegalStateException(dimensionMismatch(store));
+                throw new DimensionMismatch();
             }
             TextSegment segment = match.embedded();
             if (segment == null) {
@@ -178,9 +190,22 @@ public final class FileChunkStore implements ChunkStore {
         }
     }
 
-    private String dimensionMismatch(InMemoryEmbeddingStore<TextSegment> store) {
-        return "the chunk store file " + file + " holds embeddings of another dimension than the embedding model's "
-                + dimension + "; nothing was written. Use the model it was filled with, or another data directory.";
+    /** The length of the first stored vector, or "another" when the JSON has none. */
+    private static String storedDimension(String json) {
+        try {
+            JsonNode vector = new ObjectMapper().readTree(json).findValue("vector");
+            return vector != null && vector.isArray() ? String.valueOf(vector.size()) : "another";
+        } catch (IOException | RuntimeException e) {
+            return "another";
+        }
+    }
+
+    private static final class DimensionMismatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DimensionMismatch() {
+            super(null, null, false, false);
+        }
     }
 
     private void write(InMemoryEmbeddingStore<TextSegment> store) {

@@ -27,8 +27,8 @@ class FileChunkStoreTest extends ChunkStoreContractTest {
 
     @Override
     protected void assertDimensionMismatchMessage(String message, int stored, int wanted) {
-        assertThat(message).contains(FileChunkStore.FILE_NAME).contains("dimension").contains(String.valueOf(wanted))
-                .contains("nothing was written");
+        assertThat(message).contains(FileChunkStore.FILE_NAME).contains("dimension " + stored)
+                .contains("dimension " + wanted).contains("nothing was written");
     }
 
     @Test

@@ -1,0 +1,511 @@
+package dev.queueworker.ai.internal.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pgvector.PGvector;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.langchain4j.store.embedding.pgvector.DefaultMetadataStorageConfig;
+import dev.langchain4j.store.embedding.pgvector.MetadataStorageMode;
+import dev.langchain4j.store.embedding.pgvector.PgVectorEmbeddingStore;
+import dev.queueworker.api.PermanentException;
+import dev.queueworker.api.RetryableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Chunks in a PostgreSQL table with pgvector, created by LangChain4j's {@link PgVectorEmbeddingStore}
+ * (metadata as one JSONB column), so retrieval through {@link #embeddingStore()} reads the same rows:
+ *
+ * <pre>
+ * CREATE TABLE IF NOT EXISTS document_chunks (embedding_id UUID PRIMARY KEY, embedding vector(384),
+ *     text TEXT NULL, metadata JSONB NULL )
+ * </pre>
+ *
+ * plus an index on the metadata's {@code document_set} and {@code filename}. Metadata values are
+ * stored as JSON strings, as LangChain4j stores them ({@code chunk_index} reads back through
+ * {@code Metadata.getInteger}).
+ *
+ * <p>{@link #replace} runs in one transaction of its own, serialised per document by
+ * {@code pg_advisory_xact_lock}, so concurrent replaces of a document, from this process or
+ * another, leave the rows of one of them. Lost or refused connections become
+ * {@link RetryableException}s; start-up problems (credentials, missing database or extension, a
+ * table of another dimension) become {@link IllegalStateException}s that name the variable to fix.
+ * Thread-safe.
+ */
+public final class PgVectorChunkStore implements ChunkStore {
+    /** The table used when none is configured. */
+    public static final String DEFAULT_TABLE = "document_chunks";
+    static final String TABLE_VARIABLE = "PGVECTOR_TABLE";
+
+    private static final Logger log = LoggerFactory.getLogger(PgVectorChunkStore.class);
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DatabaseUrl url;
+    private final String table;
+    private final int dimension;
+    private final HikariDataSource dataSource;
+    private final PgVectorEmbeddingStore embeddingStore;
+    private final String upsertSql;
+    private final String deleteOthersSql;
+    private final String countSql;
+    private final String sha256Sql;
+
+    private PgVectorChunkStore(Builder builder) {
+        this.url = builder.url;
+        this.table = builder.table;
+        this.dimension = builder.dimension;
+        this.dataSource = openPool(builder);
+        try {
+            this.embeddingStore = prepareTable();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        String documentIs = "metadata->>'" + DOCUMENT_SET + "' = ? AND metadata->>'" + FILENAME + "' = ?";
+        this.upsertSql = "INSERT INTO " + table + " (embedding_id, embedding, text, metadata) VALUES (?, ?, ?, ?::jsonb)"
+                + " ON CONFLICT (embedding_id) DO UPDATE SET embedding = EXCLUDED.embedding, text = EXCLUDED.text,"
+                + " metadata = EXCLUDED.metadata";
+        this.deleteOthersSql = "DELETE FROM " + table + " WHERE " + documentIs + " AND NOT (embedding_id = ANY (?))";
+        this.countSql = "SELECT count(*) FROM " + table + " WHERE " + documentIs;
+        this.sha256Sql = "SELECT metadata->>'" + CONTENT_SHA256 + "' FROM " + table + " WHERE " + documentIs
+                + " AND metadata->>'" + CONTENT_SHA256 + "' IS NOT NULL LIMIT 1";
+    }
+
+    /**
+     * A builder for a store in the database of {@code url} holding embeddings of {@code dimension}.
+     *
+     * @param url the parsed {@code DATABASE_URL}
+     * @param dimension the embedding model's dimension
+     */
+    public static Builder builder(DatabaseUrl url, int dimension) {
+        return new Builder(url, dimension);
+    }
+
+    /**
+     * Checks a table name ({@code PGVECTOR_TABLE}) and returns it in lower case, as PostgreSQL folds
+     * unquoted names.
+     *
+     * @throws IllegalArgumentException naming {@code PGVECTOR_TABLE} when it is not a plain SQL identifier
+     */
+    public static String checkTableName(String table) {
+        if (table == null || !IDENTIFIER.matcher(table).matches()) {
+            throw new IllegalArgumentException(TABLE_VARIABLE + " must be a plain SQL identifier: letters, digits and"
+                    + " underscores, not starting with a digit, at most 63 characters; was '" + table + "'");
+        }
+        return table.toLowerCase(Locale.ROOT);
+    }
+
+    /** The (lower-case) table name. */
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public Optional<String> contentSha256(String documentSet, String filename) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sha256Sql)) {
+            select.setString(1, documentSet);
+            select.setString(2, filename);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure(e, "read the content_sha256 of " + documentSet + "/" + filename);
+        }
+    }
+
+    @Override
+    public void replace(String documentSet, String filename, List<String> ids, List<Embedding> embeddings,
+                        List<TextSegment> segments) {
+        List<UUID> uuids = ChunkBatch.check(documentSet, filename, ids, embeddings, segments, dimension);
+        String[] metadata = new String[segments.size()];
+        for (int i = 0; i < metadata.length; i++) {
+            metadata[i] = metadataJson(segments.get(i));
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                    lock.setString(1, table + '\u001f' + documentSet + '\u001f' + filename);
+                    lock.execute();
+                }
+                if (!uuids.isEmpty()) {
+                    try (PreparedStatement upsert = connection.prepareStatement(upsertSql)) {
+                        for (int i = 0; i < uuids.size(); i++) {
+                            upsert.setObject(1, uuids.get(i));
+                            upsert.setObject(2, new PGvector(embeddings.get(i).vector()));
+                            upsert.setString(3, segments.get(i).text());
+                            upsert.setString(4, metadata[i]);
+                            upsert.addBatch();
+                        }
+                        upsert.executeBatch();
+                    }
+                }
+                try (PreparedStatement delete = connection.prepareStatement(deleteOthersSql)) {
+                    delete.setString(1, documentSet);
+                    delete.setString(2, filename);
+                    delete.setArray(3, connection.createArrayOf("uuid", uuids.toArray()));
+                    delete.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(e, "replace the chunks of " + documentSet + "/" + filename);
+        }
+    }
+
+    @Override
+    public int count(String documentSet, String filename) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(countSql)) {
+            select.setString(1, documentSet);
+            select.setString(2, filename);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw failure(e, "count the chunks of " + documentSet + "/" + filename);
+        }
+    }
+
+    @Override
+    public EmbeddingStore<TextSegment> embeddingStore() {
+        return embeddingStore;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PgVectorChunkStore{" + url + ", table=" + table + ", dimension=" + dimension + "}";
+    }
+
+    private HikariDataSource openPool(Builder builder) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(builder.poolName);
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setUsername(url.user());
+        config.setPassword(url.password());
+        config.setMaximumPoolSize(builder.maximumPoolSize);
+        config.setMinimumIdle(Math.min(1, builder.maximumPoolSize));
+        config.setConnectionTimeout(builder.connectionTimeout.toMillis());
+        config.setValidationTimeout(Math.min(builder.connectionTimeout.toMillis(), 5_000));
+        // One connection attempt at construction: bad credentials fail start-up at once.
+        config.setInitializationFailTimeout(1);
+        config.addDataSourceProperty("ApplicationName", "queue-worker");
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, builder.connectionTimeout.toSeconds())));
+        for (Map.Entry<String, String> parameter : url.parameters().entrySet()) {
+            config.addDataSourceProperty(parameter.getKey(), parameter.getValue());
+        }
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException) {
+                throw failure((SQLException) cause, "connect");
+            }
+            throw new RetryableException("cannot connect to PostgreSQL at " + url.location() + " (DATABASE_URL): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Checks the table against the model's dimension before anything is written, then lets LangChain4j create it. */
+    private PgVectorEmbeddingStore prepareTable() {
+        long startupLock = (TABLE_VARIABLE + ':' + table).hashCode();
+        try (Connection connection = dataSource.getConnection()) {
+            // Serialise the start-up of workers on one table: CREATE ... IF NOT EXISTS races otherwise.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SELECT pg_advisory_lock(" + startupLock + ")");
+            }
+            try {
+                boolean exists = checkExistingTable(connection);
+                ensureVectorExtension(connection);
+                PgVectorEmbeddingStore store;
+                try {
+                    store = PgVectorEmbeddingStore.datasourceBuilder()
+                            .datasource(dataSource)
+                            .table(table)
+                            .dimension(dimension)
+                            .createTable(!exists)
+                            .dropTableFirst(false)
+                            .useIndex(false)
+                            .metadataStorageConfig(DefaultMetadataStorageConfig.builder()
+                                    .storageMode(MetadataStorageMode.COMBINED_JSONB)
+                                    .columnDefinitions(List.of("metadata JSONB NULL"))
+                                    .build())
+                            .build();
+                } catch (RuntimeException e) {
+                    if (e.getCause() instanceof SQLException) {
+                        throw failure((SQLException) e.getCause(), "create table " + table + " (" + TABLE_VARIABLE + ")");
+                    }
+                    throw e;
+                }
+                createDocumentIndex(connection);
+                return store;
+            } finally {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SELECT pg_advisory_unlock(" + startupLock + ")");
+                } catch (SQLException e) {
+                    // A session lock must not go back to the pool with its connection.
+                    dataSource.evictConnection(connection);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e, "prepare table " + table + " (" + TABLE_VARIABLE + ")");
+        }
+    }
+
+    /** Returns whether the table exists; refuses one of another dimension or shape. */
+    private boolean checkExistingTable(Connection connection) throws SQLException {
+        Map<String, String> columns = new TreeMap<>();
+        int tableDimension = -1;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                        + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped")) {
+            select.setString(1, table);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    columns.put(rows.getString(1), rows.getString(2));
+                    if ("embedding".equals(rows.getString(1))) {
+                        tableDimension = rows.getInt(3);
+                    }
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            return false;
+        }
+        if (!"vector".equals(columns.get("embedding")) || !"uuid".equals(columns.get("embedding_id"))
+                || !"text".equals(columns.get("text")) || !"jsonb".equals(columns.get("metadata"))) {
+            throw new IllegalStateException("table " + table + " (" + TABLE_VARIABLE + ") exists but is not a chunk"
+                    + " table (embedding_id uuid, embedding vector, text text, metadata jsonb); it has " + columns
+                    + ". Set " + TABLE_VARIABLE + " to another table.");
+        }
+        if (tableDimension > 0 && tableDimension != dimension) {
+            throw new IllegalStateException("table " + table + " (" + TABLE_VARIABLE + ") holds embeddings of dimension "
+                    + tableDimension + " but the embedding model produces dimension " + dimension
+                    + "; nothing was written. Use the model the table was filled with, or set " + TABLE_VARIABLE
+                    + " to a new table.");
+        }
+        return true;
+    }
+
+    private void ensureVectorExtension(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'vector'")) {
+            if (rows.next()) {
+                return;
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS vector");
+        } catch (SQLException e) {
+            throw new IllegalStateException("the pgvector extension is not enabled in database " + url.database()
+                    + " and user " + url.user() + " may not enable it (" + e.getSQLState() + "): run"
+                    + " CREATE EXTENSION vector; as a superuser (on Supabase: Database > Extensions > vector)", e);
+        }
+    }
+
+    private void createDocumentIndex(Connection connection) throws SQLException {
+        String index = indexName();
+        try (PreparedStatement select = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            select.setString(1, index);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                if (rows.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE INDEX IF NOT EXISTS " + index + " ON " + table + " ((metadata->>'" + DOCUMENT_SET
+                    + "'), (metadata->>'" + FILENAME + "'))");
+        } catch (SQLException e) {
+            if (!"42501".equals(e.getSQLState())) {
+                throw e;
+            }
+            log.warn("No index on the document keys of table {}: user {} may not create one ({})", table, url.user(),
+                    e.getMessage());
+        }
+    }
+
+    /** {@code <table>_document_idx}, shortened with a hash to stay within PostgreSQL's 63 characters. */
+    private String indexName() {
+        String name = table + "_document_idx";
+        if (name.length() <= 63) {
+            return name;
+        }
+        return table.substring(0, 40) + "_" + Integer.toHexString(table.hashCode()) + "_document_idx";
+    }
+
+    /** Metadata as LangChain4j's JSONB handler writes it: every value as a string. */
+    private static String metadataJson(TextSegment segment) {
+        Map<String, String> values = new TreeMap<>();
+        segment.metadata().toMap().forEach((key, value) -> values.put(key, Objects.toString(value, null)));
+        try {
+            return JSON.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write chunk metadata as JSON", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.debug("Rollback failed", e);
+        }
+    }
+
+    /** Maps a failure: credentials and missing databases are start-up errors; lost connections are retryable. */
+    private RuntimeException failure(SQLException e, String action) {
+        String state = sqlState(e);
+        String what = "cannot " + action + " in PostgreSQL at " + url.location() + " (DATABASE_URL)";
+        String reason = serverMessage(e);
+        if (state != null && state.startsWith("28")) {
+            return new IllegalStateException(what + ": the server rejected user '" + url.user()
+                    + "' or the password of DATABASE_URL (" + state + ": " + reason + ")", e);
+        }
+        if ("3D000".equals(state)) {
+            return new IllegalStateException(what + ": database '" + url.database() + "' of DATABASE_URL does not exist",
+                    e);
+        }
+        if (isTransient(e, state)) {
+            return new RetryableException(what + ": " + reason, e, 0, state);
+        }
+        return new PermanentException(what + ": " + reason, e, 0, state);
+    }
+
+    /** The most specific SQLState in the chain (Hikari's timeouts wrap the driver's exception). */
+    private static String sqlState(Throwable e) {
+        String state = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException && ((SQLException) t).getSQLState() != null) {
+                state = ((SQLException) t).getSQLState();
+            }
+        }
+        return state;
+    }
+
+    private static String serverMessage(Throwable e) {
+        Throwable deepest = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                deepest = t;
+            }
+        }
+        return e == deepest ? String.valueOf(e.getMessage()) : e.getMessage() + "; " + deepest.getMessage();
+    }
+
+    private static boolean isTransient(SQLException e, String state) {
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+            return true;
+        }
+        if (state == null) {
+            return false;
+        }
+        return state.startsWith("08") // connection exceptions
+                || state.startsWith("53") // insufficient resources, too many connections
+                || state.startsWith("57P") // admin shutdown, crash shutdown, cannot connect now
+                || state.startsWith("58") // system error (I/O)
+                || state.equals("40001") || state.equals("40P01") // serialization failure, deadlock
+                || state.equals("55P03"); // lock not available
+    }
+
+    /** Settings of a {@link PgVectorChunkStore}; {@link #build()} connects and prepares the table. */
+    public static final class Builder {
+        private final DatabaseUrl url;
+        private final int dimension;
+        private String table = DEFAULT_TABLE;
+        private int maximumPoolSize = 4;
+        private Duration connectionTimeout = Duration.ofSeconds(5);
+        private String poolName = "queue-worker-pgvector";
+
+        private Builder(DatabaseUrl url, int dimension) {
+            this.url = Objects.requireNonNull(url, "'url' cannot be null.");
+            if (dimension < 1) {
+                throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
+            }
+            this.dimension = dimension;
+        }
+
+        /** The table ({@code PGVECTOR_TABLE}); default {@value #DEFAULT_TABLE}. */
+        public Builder table(String table) {
+            this.table = checkTableName(table);
+            return this;
+        }
+
+        /** At least 2 (start-up holds one connection while LangChain4j uses another); default 4. */
+        public Builder maximumPoolSize(int maximumPoolSize) {
+            if (maximumPoolSize < 2) {
+                throw new IllegalArgumentException("maximumPoolSize must be at least 2, was " + maximumPoolSize);
+            }
+            this.maximumPoolSize = maximumPoolSize;
+            return this;
+        }
+
+        /** How long to wait for a connection before failing (retryably); 250 ms to 60 s, default 5 s. */
+        public Builder connectionTimeout(Duration connectionTimeout) {
+            Objects.requireNonNull(connectionTimeout, "'connectionTimeout' cannot be null.");
+            if (connectionTimeout.toMillis() < 250 || connectionTimeout.toSeconds() > 60) {
+                throw new IllegalArgumentException("connectionTimeout must be 250 ms to 60 s, was " + connectionTimeout);
+            }
+            this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /** The HikariCP pool name, shown in its logs and metrics; default {@code queue-worker-pgvector}. */
+        public Builder poolName(String poolName) {
+            this.poolName = Objects.requireNonNull(poolName, "'poolName' cannot be null.");
+            return this;
+        }
+
+        /**
+         * Connects, checks the table and creates it when missing.
+         *
+         * @throws IllegalStateException for bad credentials, a missing database or extension, or a table
+         *     of another dimension (nothing is written then)
+         * @throws RetryableException when PostgreSQL cannot be reached
+         */
+        public PgVectorChunkStore build() {
+            return new PgVectorChunkStore(this);
+        }
+    }
+}

@@ -40,6 +40,12 @@ public final class TestDatabase {
         return url;
     }
 
+    /** The database URL as text, as {@code DATABASE_URL} would hold it, after checking that it answers. */
+    public static String urlString() {
+        url();
+        return configuredString();
+    }
+
     /** A plain JDBC connection to the test database, for assertions on the rows themselves. */
     public static Connection connect() {
         DatabaseUrl url = url();
@@ -68,11 +74,15 @@ public final class TestDatabase {
     }
 
     private static DatabaseUrl configuredUrl() {
+        return DatabaseUrl.parse(configuredString());
+    }
+
+    private static String configuredString() {
         String value = System.getProperty("test.database.url");
         if (value == null || value.isBlank()) {
             value = System.getenv("TEST_DATABASE_URL");
         }
-        return DatabaseUrl.parse(value == null || value.isBlank() ? DEFAULT_URL : value);
+        return value == null || value.isBlank() ? DEFAULT_URL : value.trim();
     }
 
     private static Connection open(DatabaseUrl url) throws SQLException {

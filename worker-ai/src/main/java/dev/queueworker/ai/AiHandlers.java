@@ -1,0 +1,134 @@
+package dev.queueworker.ai;
+
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.queueworker.ai.internal.Embeddings;
+import dev.queueworker.ai.internal.parse.ParseLimits;
+import dev.queueworker.ai.internal.parse.TikaDocumentParser;
+import dev.queueworker.ai.internal.store.ChunkStore;
+import dev.queueworker.ai.internal.store.DatabaseUrl;
+import dev.queueworker.ai.internal.store.FileChunkStore;
+import dev.queueworker.ai.internal.store.PgVectorChunkStore;
+import dev.queueworker.ai.internal.summarize.ExtractiveSummarizer;
+import dev.queueworker.ai.internal.summarize.LlmSummarizer;
+import dev.queueworker.ai.internal.summarize.Summarizer;
+import dev.queueworker.api.TaskHandler;
+import java.util.List;
+
+/**
+ * The built-in {@code ingest} and {@code summarize} handlers, wired from {@link AiSettings}: the
+ * embedding model, the chunk store (pgvector or a file), the summarizer and Apache Tika. Create one
+ * per process, register {@link #handlers()} with the worker, and close it after the worker.
+ *
+ * <pre>{@code
+ * try (AiHandlers ai = AiHandlers.create(AiSettings.fromEnvironment(System.getenv()));
+ *      Worker worker = Worker.builder().queue(queue).documents(documents).handlers(ai.handlers())
+ *              .build().start()) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class AiHandlers implements AutoCloseable {
+    private final Embeddings embeddings;
+    private final ChunkStore store;
+    private final Summarizer summarizer;
+    private final IngestHandler ingest;
+    private final SummarizeHandler summarize;
+
+    private AiHandlers(AiSettings settings, Embeddings embeddings, ChunkStore store, Summarizer summarizer) {
+        this.embeddings = embeddings;
+        this.store = store;
+        this.summarizer = summarizer;
+        TikaDocumentParser parser = new TikaDocumentParser(
+                new ParseLimits(settings.maxBytes(), settings.maxCharacters(), settings.parseTimeout()));
+        this.ingest = new IngestHandler(settings, parser, embeddings, store);
+        this.summarize = new SummarizeHandler(settings, parser, summarizer);
+    }
+
+    /**
+     * Builds the handlers. With pgvector this connects to the database, creates the table when it is
+     * missing, and checks its dimension against the embedding model's.
+     *
+     * @throws IllegalStateException when the table's dimension differs from the model's (nothing is written)
+     * @throws dev.queueworker.api.RetryableException when the database cannot be reached
+     */
+    public static AiHandlers create(AiSettings settings) {
+        Embeddings embeddings = Embeddings.create(settings);
+        ChunkStore store = settings.vectorStore() == AiSettings.VectorStore.PGVECTOR
+                ? PgVectorChunkStore.builder(DatabaseUrl.parse(settings.databaseUrl().orElseThrow()),
+                        embeddings.dimension()).table(settings.pgvectorTable()).build()
+                : FileChunkStore.open(settings.dataDir(), embeddings.dimension());
+        try {
+            return new AiHandlers(settings, embeddings, store, summarizer(settings));
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static Summarizer summarizer(AiSettings settings) {
+        if (settings.summarizer() == AiSettings.Summarizer.EXTRACTIVE) {
+            return new ExtractiveSummarizer();
+        }
+        OpenAiChatModel chat = OpenAiChatModel.builder()
+                .baseUrl(settings.openAiApiBase())
+                .apiKey(settings.openAiApiKey().orElseThrow())
+                .modelName(settings.openAiModel())
+                .timeout(settings.openAiTimeout())
+                .maxRetries(1)
+                .build();
+        return LlmSummarizer.builder().chatModel(chat).modelName(settings.openAiModel())
+                .parallelism(settings.summarizeParallelism()).build();
+    }
+
+    /** The {@code ingest} handler. */
+    public IngestHandler ingest() {
+        return ingest;
+    }
+
+    /** The {@code summarize} handler. */
+    public SummarizeHandler summarize() {
+        return summarize;
+    }
+
+    /** Both handlers, to register with {@code Worker.builder().handlers(…)}. */
+    public List<TaskHandler> handlers() {
+        return List.of(ingest, summarize);
+    }
+
+    /** The embedding model chunks are embedded with; embed queries with it to search {@link #embeddingStore()}. */
+    public EmbeddingModel embeddingModel() {
+        return embeddings.model();
+    }
+
+    /** The embedding model's name, as reported in results. */
+    public String embeddingModelName() {
+        return embeddings.name();
+    }
+
+    /** The store of the chunks, for retrieval. */
+    public EmbeddingStore<TextSegment> embeddingStore() {
+        return store.embeddingStore();
+    }
+
+    /** Closes the database pool and the summarizer's threads. Close it after the worker. */
+    @Override
+    public void close() {
+        try {
+            if (summarizer instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the summarizer failed", e);
+        } finally {
+            store.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AiHandlers[" + embeddings.name() + ", " + store + ", " + summarizer + "]";
+    }
+}

@@ -1,0 +1,507 @@
+package dev.queueworker.ai;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The settings of the {@code ingest} and {@code summarize} handlers: which embedding model, vector
+ * store and summarizer, and the limits of a document. Immutable; build one with {@link #builder()}
+ * or read the environment with {@link #fromEnvironment(Map)}. Every setting is checked when it is
+ * set, and errors name the environment variable. {@link #toString()} never shows a secret.
+ *
+ * <p>The defaults need no external service: the in-process all-MiniLM-L6-v2 embedding model, a
+ * vector store in a file under {@code WORKER_DATA_DIR}, and an extractive summarizer. Setting
+ * {@code OPENAI_API_KEY} switches embeddings and summaries to the OpenAI-compatible API, and
+ * {@code DATABASE_URL} the store to pgvector. See docs/configuration.md.
+ */
+public final class AiSettings {
+
+    /** Where embeddings come from: {@code EMBEDDING_PROVIDER}. */
+    public enum EmbeddingProvider {
+        /** {@code OpenAiEmbeddingModel} against {@code OPENAI_API_BASE}. */
+        OPENAI,
+        /** The in-process quantized all-MiniLM-L6-v2 (384 dimensions, no network). */
+        LOCAL
+    }
+
+    /** Where chunks are stored: {@code VECTOR_STORE}. */
+    public enum VectorStore {
+        /** PostgreSQL with pgvector at {@code DATABASE_URL}. */
+        PGVECTOR,
+        /** In memory, persisted to a file under {@code WORKER_DATA_DIR}. */
+        MEMORY
+    }
+
+    /** How summaries are made: {@code SUMMARIZER}. */
+    public enum Summarizer {
+        /** {@code OPENAI_MODEL} through the chat completions API. */
+        LLM,
+        /** Ranked sentences of the document itself (TextRank); no model. */
+        EXTRACTIVE
+    }
+
+    public static final String DEFAULT_OPENAI_API_BASE = "https://api.openai.com/v1";
+    public static final String DEFAULT_OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
+    public static final String DEFAULT_OPENAI_MODEL = "gpt-4o-mini";
+    public static final String DEFAULT_PGVECTOR_TABLE = "document_chunks";
+    /** Chunks for all-MiniLM-L6-v2, which reads at most 128 tokens including two special ones. */
+    public static final int LOCAL_CHUNK_SIZE = 110;
+    public static final int LOCAL_CHUNK_OVERLAP = 20;
+    public static final int OPENAI_CHUNK_SIZE = 500;
+    public static final int OPENAI_CHUNK_OVERLAP = 50;
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private final String clientId;
+    private final EmbeddingProvider embeddingProvider;
+    private final String openAiApiKey;
+    private final String openAiApiBase;
+    private final String openAiEmbeddingModel;
+    private final Integer openAiEmbeddingDimensions;
+    private final String openAiModel;
+    private final Duration openAiTimeout;
+    private final Summarizer summarizer;
+    private final Integer chunkSize;
+    private final Integer chunkOverlap;
+    private final int embeddingBatchSize;
+    private final long maxBytes;
+    private final int maxCharacters;
+    private final Duration parseTimeout;
+    private final VectorStore vectorStore;
+    private final String databaseUrl;
+    private final String pgvectorTable;
+    private final Path dataDir;
+    private final String blobNameTemplate;
+    private final int summarizeParallelism;
+
+    private AiSettings(Builder b) {
+        this.clientId = b.clientId;
+        this.openAiApiKey = b.openAiApiKey;
+        this.embeddingProvider = b.embeddingProvider != null ? b.embeddingProvider
+                : b.openAiApiKey != null ? EmbeddingProvider.OPENAI : EmbeddingProvider.LOCAL;
+        this.openAiApiBase = b.openAiApiBase;
+        this.openAiEmbeddingModel = b.openAiEmbeddingModel;
+        this.openAiEmbeddingDimensions = b.openAiEmbeddingDimensions;
+        this.openAiModel = b.openAiModel;
+        this.openAiTimeout = b.openAiTimeout;
+        this.summarizer = b.summarizer != null ? b.summarizer
+                : b.openAiApiKey != null ? Summarizer.LLM : Summarizer.EXTRACTIVE;
+        this.chunkSize = b.chunkSize;
+        this.chunkOverlap = b.chunkOverlap;
+        this.embeddingBatchSize = b.embeddingBatchSize;
+        this.maxBytes = b.maxBytes;
+        this.maxCharacters = b.maxCharacters;
+        this.parseTimeout = b.parseTimeout;
+        this.databaseUrl = b.databaseUrl;
+        this.vectorStore = b.vectorStore != null ? b.vectorStore
+                : b.databaseUrl != null ? VectorStore.PGVECTOR : VectorStore.MEMORY;
+        this.pgvectorTable = b.pgvectorTable;
+        this.dataDir = b.dataDir;
+        this.blobNameTemplate = b.blobNameTemplate;
+        this.summarizeParallelism = b.summarizeParallelism;
+        if (embeddingProvider == EmbeddingProvider.OPENAI && openAiApiKey == null) {
+            throw new IllegalStateException("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY");
+        }
+        if (summarizer == Summarizer.LLM && openAiApiKey == null) {
+            throw new IllegalStateException("SUMMARIZER=llm needs OPENAI_API_KEY");
+        }
+        if (vectorStore == VectorStore.PGVECTOR && databaseUrl == null) {
+            throw new IllegalStateException("VECTOR_STORE=pgvector needs DATABASE_URL");
+        }
+        if (chunkOverlap() >= chunkSize()) {
+            throw new IllegalStateException("CHUNK_OVERLAP (" + chunkOverlap() + ") must be smaller than CHUNK_SIZE ("
+                    + chunkSize() + ")");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the settings from environment variables (or a map of them, such as a parsed {@code .env}
+     * file); unset and blank variables take their defaults.
+     *
+     * @throws IllegalArgumentException or {@link IllegalStateException} naming the variable at fault
+     */
+    public static AiSettings fromEnvironment(Map<String, String> env) {
+        Builder b = builder();
+        value(env, "CLIENT_ID").ifPresent(b::clientId);
+        value(env, "OPENAI_API_KEY").ifPresent(b::openAiApiKey);
+        value(env, "EMBEDDING_PROVIDER").ifPresent(v -> b.embeddingProvider(choice("EMBEDDING_PROVIDER", v,
+                EmbeddingProvider.class)));
+        value(env, "OPENAI_API_BASE").ifPresent(b::openAiApiBase);
+        value(env, "OPENAI_EMBEDDING_MODEL").ifPresent(b::openAiEmbeddingModel);
+        value(env, "OPENAI_EMBEDDING_DIMENSIONS").ifPresent(v -> b.openAiEmbeddingDimensions(
+                integer("OPENAI_EMBEDDING_DIMENSIONS", v)));
+        value(env, "OPENAI_MODEL").ifPresent(b::openAiModel);
+        value(env, "OPENAI_TIMEOUT").ifPresent(v -> b.openAiTimeout(duration("OPENAI_TIMEOUT", v)));
+        value(env, "SUMMARIZER").ifPresent(v -> b.summarizer(choice("SUMMARIZER", v, Summarizer.class)));
+        value(env, "CHUNK_SIZE").ifPresent(v -> b.chunkSize(integer("CHUNK_SIZE", v)));
+        value(env, "CHUNK_OVERLAP").ifPresent(v -> b.chunkOverlap(integer("CHUNK_OVERLAP", v)));
+        value(env, "EMBEDDING_BATCH_SIZE").ifPresent(v -> b.embeddingBatchSize(integer("EMBEDDING_BATCH_SIZE", v)));
+        value(env, "INGEST_MAX_BYTES").ifPresent(v -> b.maxBytes(longValue("INGEST_MAX_BYTES", v)));
+        value(env, "INGEST_MAX_CHARACTERS").ifPresent(v -> b.maxCharacters(integer("INGEST_MAX_CHARACTERS", v)));
+        value(env, "INGEST_PARSE_TIMEOUT").ifPresent(v -> b.parseTimeout(duration("INGEST_PARSE_TIMEOUT", v)));
+        value(env, "VECTOR_STORE").ifPresent(v -> b.vectorStore(choice("VECTOR_STORE", v, VectorStore.class)));
+        value(env, "DATABASE_URL").ifPresent(b::databaseUrl);
+        value(env, "PGVECTOR_TABLE").ifPresent(b::pgvectorTable);
+        value(env, "WORKER_DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
+        value(env, "BLOB_NAME_TEMPLATE").ifPresent(b::blobNameTemplate);
+        value(env, "SUMMARIZE_PARALLELISM").ifPresent(v -> b.summarizeParallelism(
+                integer("SUMMARIZE_PARALLELISM", v)));
+        return b.build();
+    }
+
+    /** {@code CLIENT_ID}: part of every chunk id, so tenants sharing a table never collide. */
+    public String clientId() {
+        return clientId;
+    }
+
+    public EmbeddingProvider embeddingProvider() {
+        return embeddingProvider;
+    }
+
+    /** {@code OPENAI_API_KEY}; a secret. */
+    public Optional<String> openAiApiKey() {
+        return Optional.ofNullable(openAiApiKey);
+    }
+
+    public String openAiApiBase() {
+        return openAiApiBase;
+    }
+
+    public String openAiEmbeddingModel() {
+        return openAiEmbeddingModel;
+    }
+
+    public OptionalInt openAiEmbeddingDimensions() {
+        return openAiEmbeddingDimensions == null ? OptionalInt.empty() : OptionalInt.of(openAiEmbeddingDimensions);
+    }
+
+    public String openAiModel() {
+        return openAiModel;
+    }
+
+    public Duration openAiTimeout() {
+        return openAiTimeout;
+    }
+
+    public Summarizer summarizer() {
+        return summarizer;
+    }
+
+    /** {@code CHUNK_SIZE} in tokens of the embedding model; by default 110 (local) or 500 (OpenAI). */
+    public int chunkSize() {
+        return chunkSize != null ? chunkSize
+                : embeddingProvider == EmbeddingProvider.LOCAL ? LOCAL_CHUNK_SIZE : OPENAI_CHUNK_SIZE;
+    }
+
+    /** {@code CHUNK_OVERLAP} in tokens; by default 20 (local) or 50 (OpenAI). */
+    public int chunkOverlap() {
+        return chunkOverlap != null ? chunkOverlap
+                : embeddingProvider == EmbeddingProvider.LOCAL ? LOCAL_CHUNK_OVERLAP : OPENAI_CHUNK_OVERLAP;
+    }
+
+    public int embeddingBatchSize() {
+        return embeddingBatchSize;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    public int maxCharacters() {
+        return maxCharacters;
+    }
+
+    public Duration parseTimeout() {
+        return parseTimeout;
+    }
+
+    public VectorStore vectorStore() {
+        return vectorStore;
+    }
+
+    /** {@code DATABASE_URL}; may hold a password. */
+    public Optional<String> databaseUrl() {
+        return Optional.ofNullable(databaseUrl);
+    }
+
+    public String pgvectorTable() {
+        return pgvectorTable;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** {@code BLOB_NAME_TEMPLATE}; null for the default {@code {filename}}. */
+    public String blobNameTemplate() {
+        return blobNameTemplate;
+    }
+
+    public int summarizeParallelism() {
+        return summarizeParallelism;
+    }
+
+    /** The settings with secrets replaced by {@code ***}. */
+    @Override
+    public String toString() {
+        return "AiSettings[clientId=" + clientId + ", embeddingProvider=" + embeddingProvider
+                + ", openAiApiKey=" + (openAiApiKey == null ? "unset" : "***") + ", openAiApiBase=" + openAiApiBase
+                + ", openAiEmbeddingModel=" + openAiEmbeddingModel + ", openAiEmbeddingDimensions="
+                + openAiEmbeddingDimensions + ", openAiModel=" + openAiModel + ", summarizer=" + summarizer
+                + ", chunkSize=" + chunkSize() + ", chunkOverlap=" + chunkOverlap() + ", embeddingBatchSize="
+                + embeddingBatchSize + ", maxBytes=" + maxBytes + ", maxCharacters=" + maxCharacters
+                + ", parseTimeout=" + parseTimeout + ", vectorStore=" + vectorStore + ", databaseUrl="
+                + (databaseUrl == null ? "unset" : "***") + ", pgvectorTable=" + pgvectorTable + ", dataDir="
+                + dataDir + "]";
+    }
+
+    // ------------------------------------------------------------------ parsing
+
+    private static Optional<String> value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    private static <E extends Enum<E>> E choice(String name, String value, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(value)) {
+                return e;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E e : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : " or ").append(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException(name + " must be " + allowed + ", was '" + value + "'");
+    }
+
+    private static int integer(String name, String value) {
+        long n = longValue(name, value);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + " is too large: " + value);
+        }
+        return (int) n;
+    }
+
+    private static long longValue(String name, String value) {
+        try {
+            return Long.parseLong(value.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
+        }
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT30S}. */
+    static Duration duration(String name, String value) {
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        try {
+            return Duration.parse(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " must be a duration such as 30s, 2m or 500ms, was '" + value
+                    + "'");
+        }
+    }
+
+    private static int positive(String name, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException(name + " must be 1 to " + max + ", was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static String notBlank(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value.trim();
+    }
+
+    /** Builds {@link AiSettings}; each setter checks its value and names the variable. */
+    public static final class Builder {
+        private String clientId = "default";
+        private EmbeddingProvider embeddingProvider;
+        private String openAiApiKey;
+        private String openAiApiBase = DEFAULT_OPENAI_API_BASE;
+        private String openAiEmbeddingModel = DEFAULT_OPENAI_EMBEDDING_MODEL;
+        private Integer openAiEmbeddingDimensions;
+        private String openAiModel = DEFAULT_OPENAI_MODEL;
+        private Duration openAiTimeout = Duration.ofSeconds(60);
+        private Summarizer summarizer;
+        private Integer chunkSize;
+        private Integer chunkOverlap;
+        private int embeddingBatchSize = 32;
+        private long maxBytes = 100L * 1024 * 1024;
+        private int maxCharacters = 5_000_000;
+        private Duration parseTimeout = Duration.ofMinutes(2);
+        private VectorStore vectorStore;
+        private String databaseUrl;
+        private String pgvectorTable = DEFAULT_PGVECTOR_TABLE;
+        private Path dataDir = Path.of("data");
+        private String blobNameTemplate;
+        private int summarizeParallelism = 4;
+
+        private Builder() {
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = notBlank("CLIENT_ID", clientId);
+            return this;
+        }
+
+        public Builder embeddingProvider(EmbeddingProvider provider) {
+            this.embeddingProvider = Objects.requireNonNull(provider, "EMBEDDING_PROVIDER");
+            return this;
+        }
+
+        public Builder openAiApiKey(String key) {
+            this.openAiApiKey = notBlank("OPENAI_API_KEY", key);
+            return this;
+        }
+
+        /** {@code OPENAI_API_BASE}: an http(s) URL ending before {@code /embeddings}, such as {@code https://api.openai.com/v1}. */
+        public Builder openAiApiBase(String base) {
+            String b = notBlank("OPENAI_API_BASE", base);
+            if (!b.startsWith("https://") && !b.startsWith("http://")) {
+                throw new IllegalArgumentException("OPENAI_API_BASE must be an http(s) URL such as "
+                        + DEFAULT_OPENAI_API_BASE + ", was '" + b + "'");
+            }
+            this.openAiApiBase = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+            return this;
+        }
+
+        public Builder openAiEmbeddingModel(String model) {
+            this.openAiEmbeddingModel = notBlank("OPENAI_EMBEDDING_MODEL", model);
+            return this;
+        }
+
+        public Builder openAiEmbeddingDimensions(int dimensions) {
+            this.openAiEmbeddingDimensions = positive("OPENAI_EMBEDDING_DIMENSIONS", dimensions, 16_000);
+            return this;
+        }
+
+        public Builder openAiModel(String model) {
+            this.openAiModel = notBlank("OPENAI_MODEL", model);
+            return this;
+        }
+
+        public Builder openAiTimeout(Duration timeout) {
+            this.openAiTimeout = positive("OPENAI_TIMEOUT", timeout);
+            return this;
+        }
+
+        public Builder summarizer(Summarizer summarizer) {
+            this.summarizer = Objects.requireNonNull(summarizer, "SUMMARIZER");
+            return this;
+        }
+
+        public Builder chunkSize(int tokens) {
+            this.chunkSize = positive("CHUNK_SIZE", tokens, 8_000);
+            return this;
+        }
+
+        public Builder chunkOverlap(int tokens) {
+            if (tokens < 0 || tokens > 4_000) {
+                throw new IllegalArgumentException("CHUNK_OVERLAP must be 0 to 4000, was " + tokens);
+            }
+            this.chunkOverlap = tokens;
+            return this;
+        }
+
+        public Builder embeddingBatchSize(int size) {
+            this.embeddingBatchSize = positive("EMBEDDING_BATCH_SIZE", size, 2_048);
+            return this;
+        }
+
+        public Builder maxBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("INGEST_MAX_BYTES must be positive, was " + bytes);
+            }
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        public Builder maxCharacters(int characters) {
+            this.maxCharacters = positive("INGEST_MAX_CHARACTERS", characters, Integer.MAX_VALUE);
+            return this;
+        }
+
+        public Builder parseTimeout(Duration timeout) {
+            this.parseTimeout = positive("INGEST_PARSE_TIMEOUT", timeout);
+            return this;
+        }
+
+        public Builder vectorStore(VectorStore store) {
+            this.vectorStore = Objects.requireNonNull(store, "VECTOR_STORE");
+            return this;
+        }
+
+        /** {@code DATABASE_URL}: {@code postgresql://user:pass@host:port/db} or a {@code jdbc:postgresql:} URL. */
+        public Builder databaseUrl(String url) {
+            String u = notBlank("DATABASE_URL", url);
+            if (!u.startsWith("postgresql://") && !u.startsWith("postgres://") && !u.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("DATABASE_URL must start with postgresql://, postgres:// or"
+                        + " jdbc:postgresql:");
+            }
+            this.databaseUrl = u;
+            return this;
+        }
+
+        public Builder pgvectorTable(String table) {
+            String t = notBlank("PGVECTOR_TABLE", table);
+            if (!TABLE.matcher(t).matches()) {
+                throw new IllegalArgumentException("PGVECTOR_TABLE must be a lowercase SQL name (letters, digits,"
+                        + " underscores; at most 63), was '" + t + "'");
+            }
+            this.pgvectorTable = t;
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            this.dataDir = Objects.requireNonNull(dir, "WORKER_DATA_DIR");
+            return this;
+        }
+
+        public Builder blobNameTemplate(String template) {
+            this.blobNameTemplate = dev.queueworker.api.DocumentNames.checkTemplate(template);
+            return this;
+        }
+
+        public Builder summarizeParallelism(int threads) {
+            this.summarizeParallelism = positive("SUMMARIZE_PARALLELISM", threads, 64);
+            return this;
+        }
+
+        /** @throws IllegalStateException when settings contradict each other, naming the variables */
+        public AiSettings build() {
+            return new AiSettings(this);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package dev.queueworker.ai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.document.DocumentSplitter;
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.document.splitter.DocumentSplitters;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.queueworker.ai.internal.Embeddings;
+import dev.queueworker.ai.internal.ModelErrors;
+import dev.queueworker.ai.internal.PayloadFields;
+import dev.queueworker.ai.internal.parse.ParsedDocument;
+import dev.queueworker.ai.internal.parse.TikaDocumentParser;
+import dev.queueworker.ai.internal.store.ChunkStore;
+import dev.queueworker.api.Document;
+import dev.queueworker.api.DocumentNames;
+import dev.queueworker.api.InvalidTaskException;
+import dev.queueworker.api.PermanentException;
+import dev.queueworker.api.QueueWorkerException;
+import dev.queueworker.api.RetryableException;
+import dev.queueworker.api.Task;
+import dev.queueworker.api.TaskContext;
+import dev.queueworker.api.TaskHandler;
+import dev.queueworker.api.TaskResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code ingest} task: reads a document from the task's {@link dev.queueworker.api.DocumentStore},
+ * extracts its text with Apache Tika, splits it into chunks sized in the embedding model's tokens,
+ * embeds them in batches and stores them, replacing the document's earlier chunks.
+ *
+ * <p>Payload: {@code filename} and {@code document_set} (required), {@code blob_name},
+ * {@code content_type}, {@code metadata} (a JSON object of strings, numbers and booleans copied onto
+ * every chunk). Result: {@code filename}, {@code document_set}, {@code chunks}, {@code characters},
+ * {@code truncated}, {@code unchanged}, {@code embedding_model}, {@code dimensions},
+ * {@code duration_ms}.
+ *
+ * <p>Idempotent: chunk ids are name-based UUIDs of (client id, document set, filename, chunk index),
+ * so a re-delivered task writes the same rows, and a shorter version of a document removes the
+ * chunks past its new count. When the stored {@code content_sha256} equals the document's, nothing is
+ * embedded and the result says {@code unchanged: true}.
+ *
+ * <p>Thread-safe: one instance serves every concurrent task.
+ */
+public final class IngestHandler implements TaskHandler {
+
+    /** The task type. */
+    public static final String TASK_TYPE = "ingest";
+
+    /** Metadata keys the handler sets itself; a payload's {@code metadata} may not use them. */
+    public static final Set<String> RESERVED_METADATA =
+            Set.of("document_set", "filename", "chunk_index", "content_sha256", "embedding_model");
+
+    private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
+    private static final int MAX_METADATA_KEYS = 64;
+    private static final int MAX_METADATA_VALUE_CHARS = 2_000;
+
+    private final AiSettings settings;
+    private final TikaDocumentParser parser;
+    private final Embeddings embeddings;
+    private final ChunkStore store;
+    private final DocumentSplitter splitter;
+
+    IngestHandler(AiSettings settings, TikaDocumentParser parser, Embeddings embeddings, ChunkStore store) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.embeddings = Objects.requireNonNull(embeddings, "embeddings");
+        this.store = Objects.requireNonNull(store, "store");
+        this.splitter = DocumentSplitters.recursive(settings.chunkSize(), settings.chunkOverlap(), embeddings.tokens());
+    }
+
+    @Override
+    public String taskType() {
+        return TASK_TYPE;
+    }
+
+    @Override
+    public TaskResult handle(Task task, TaskContext context) {
+        Instant start = context.clock().instant();
+        String filename = PayloadFields.name(task, "filename");
+        try {
+            return ingest(task, context, filename, start);
+        } catch (QueueWorkerException e) {
+            log.error("Ingestion failed: {}: {}", filename, e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("Ingestion failed: {}: {}", filename, e.toString());
+            throw e;
+        }
+    }
+
+    private TaskResult ingest(Task task, TaskContext context, String filename, Instant start) {
+        String documentSet = PayloadFields.name(task, "document_set");
+        String declaredType = task.optionalString("content_type").orElse(null);
+        Map<String, Object> userMetadata = metadata(task.payload().get("metadata"));
+        String name = DocumentNames.forTask(task, settings.blobNameTemplate());
+
+        context.reportProgress(0.0, "reading " + name);
+        ParsedDocument parsed;
+        String sha256;
+        try (Document document = context.documents().open(name)) {
+            MessageDigest digest = sha256();
+            DigestInputStream content = new DigestInputStream(document.content(), digest);
+            String type = declaredType != null ? declaredType : document.contentType();
+            parsed = parser.parse(content, filename, type, document.size()); // too large: fails before reading
+            drain(content, filename); // the hash covers the whole document, even past a character limit
+            sha256 = HexFormat.of().formatHex(digest.digest());
+        }
+        context.throwIfCancelled();
+
+        List<TextSegment> segments = split(parsed.text(), documentSet, filename, sha256, userMetadata);
+        if (segments.isEmpty()) {
+            throw new PermanentException(filename + " contains no text to index");
+        }
+        List<String> ids = new ArrayList<>(segments.size());
+        for (int i = 0; i < segments.size(); i++) {
+            ids.add(chunkId(settings.clientId(), documentSet, filename, i));
+        }
+
+        boolean unchanged = sha256.equals(store.contentSha256(documentSet, filename).orElse(null))
+                && store.count(documentSet, filename) == segments.size();
+        if (!unchanged) {
+            List<Embedding> vectors = embed(segments, context);
+            context.throwIfCancelled();
+            store.replace(documentSet, filename, ids, vectors, segments);
+        }
+        context.reportProgress(1.0, unchanged ? "unchanged" : "stored " + segments.size() + " chunks");
+
+        ObjectNode data = TaskResult.newData()
+                .put("filename", filename)
+                .put("document_set", documentSet)
+                .put("chunks", segments.size())
+                .put("characters", parsed.characters())
+                .put("truncated", parsed.truncated())
+                .put("unchanged", unchanged)
+                .put("embedding_model", embeddings.name())
+                .put("dimensions", embeddings.dimension())
+                .put("duration_ms", Duration.between(start, context.clock().instant()).toMillis());
+        log.info("Ingestion completed: {} ({} chunks{}{})", filename, segments.size(),
+                parsed.truncated() ? ", truncated" : "", unchanged ? ", unchanged" : "");
+        return TaskResult.of(data);
+    }
+
+    /** The id of a chunk: a name-based (version 3) UUID, the same on every run and every worker. */
+    static String chunkId(String clientId, String documentSet, String filename, int index) {
+        String key = clientId + '\u0000' + documentSet + '\u0000' + filename + '\u0000' + index;
+        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private List<TextSegment> split(String text, String documentSet, String filename, String sha256,
+            Map<String, Object> userMetadata) {
+        List<TextSegment> raw = splitter.split(dev.langchain4j.data.document.Document.from(text));
+        List<TextSegment> segments = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            String chunk = raw.get(i).text();
+            if (chunk.isBlank()) {
+                continue;
+            }
+            Metadata metadata = Metadata.from(userMetadata)
+                    .put("document_set", documentSet)
+                    .put("filename", filename)
+                    .put("chunk_index", segments.size())
+                    .put("content_sha256", sha256)
+                    .put("embedding_model", embeddings.name());
+            segments.add(TextSegment.from(chunk, metadata));
+        }
+        return segments;
+    }
+
+    private List<Embedding> embed(List<TextSegment> segments, TaskContext context) {
+        List<Embedding> vectors = new ArrayList<>(segments.size());
+        int batch = settings.embeddingBatchSize();
+        for (int from = 0; from < segments.size(); from += batch) {
+            context.throwIfCancelled();
+            List<TextSegment> part = segments.subList(from, Math.min(segments.size(), from + batch));
+            List<Embedding> embedded;
+            try {
+                embedded = embeddings.model().embedAll(part).content();
+            } catch (RuntimeException e) {
+                throw ModelErrors.translate(e, "embedding model " + embeddings.name());
+            }
+            if (embedded.size() != part.size()) {
+                throw new RetryableException("embedding model " + embeddings.name() + " returned " + embedded.size()
+                        + " embeddings for " + part.size() + " chunks");
+            }
+            for (Embedding e : embedded) {
+                if (e.dimension() != embeddings.dimension()) {
+                    throw new PermanentException("embedding model " + embeddings.name() + " returned "
+                            + e.dimension() + " dimensions, expected " + embeddings.dimension()
+                            + " (OPENAI_EMBEDDING_DIMENSIONS)");
+                }
+            }
+            vectors.addAll(embedded);
+            context.reportProgress(0.1 + 0.85 * vectors.size() / segments.size(),
+                    "embedded " + vectors.size() + " of " + segments.size() + " chunks");
+        }
+        return vectors;
+    }
+
+    /** The payload's {@code metadata}: flat strings, numbers and booleans, none of the reserved keys. */
+    static Map<String, Object> metadata(JsonNode node) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new InvalidTaskException("payload.metadata", "must be a JSON object");
+        }
+        if (node.size() > MAX_METADATA_KEYS) {
+            throw new InvalidTaskException("payload.metadata", "has " + node.size() + " keys; at most "
+                    + MAX_METADATA_KEYS + " are allowed");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String key = entry.getKey();
+            String field = "payload.metadata." + key;
+            if (RESERVED_METADATA.contains(key)) {
+                throw new InvalidTaskException(field, "is set by the worker itself; use another key");
+            }
+            if (key.isEmpty() || key.length() > 64 || !key.matches("[A-Za-z0-9_.\\-]+")) {
+                throw new InvalidTaskException(field, "keys must be 1-64 letters, digits, '_', '-' or '.'");
+            }
+            JsonNode value = entry.getValue();
+            if (value.isTextual()) {
+                if (value.textValue().length() > MAX_METADATA_VALUE_CHARS) {
+                    throw new InvalidTaskException(field, "is longer than " + MAX_METADATA_VALUE_CHARS + " characters");
+                }
+                out.put(key, value.textValue());
+            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+                out.put(key, value.longValue());
+            } else if (value.isNumber()) {
+                out.put(key, value.doubleValue());
+            } else if (value.isBoolean()) {
+                out.put(key, Boolean.toString(value.booleanValue()));
+            } else {
+                throw new InvalidTaskException(field, "must be a string, number or boolean, was "
+                        + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    private static void drain(InputStream in, String filename) {
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            while (in.read(buffer) >= 0) {
+                // hashing only
+            }
+        } catch (IOException e) {
+            throw new RetryableException("reading " + filename + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "IngestHandler[" + embeddings.name() + ", " + store + "]";
+    }
+}

@@ -1,0 +1,100 @@
+package dev.queueworker.ai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.queueworker.ai.internal.PayloadFields;
+import dev.queueworker.ai.internal.parse.ParsedDocument;
+import dev.queueworker.ai.internal.parse.TikaDocumentParser;
+import dev.queueworker.ai.internal.summarize.Summarizer;
+import dev.queueworker.ai.internal.summarize.Summary;
+import dev.queueworker.ai.internal.summarize.SummaryRequest;
+import dev.queueworker.api.Document;
+import dev.queueworker.api.DocumentNames;
+import dev.queueworker.api.Task;
+import dev.queueworker.api.TaskContext;
+import dev.queueworker.api.TaskHandler;
+import dev.queueworker.api.TaskResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code summarize} task: reads a document like {@link IngestHandler} does and summarizes it,
+ * with an LLM ({@code SUMMARIZER=llm}: one call when the text fits the model's budget, else
+ * map-reduce over chunks) or extractively ({@code SUMMARIZER=extractive}: the document's most
+ * central sentences in their order, deterministic, no model).
+ *
+ * <p>Payload: {@code filename}, {@code document_set}, optional {@code max_words} (10–5,000, default
+ * {@value #DEFAULT_MAX_WORDS}), {@code instructions} (at most 2,000 characters, for the LLM),
+ * {@code blob_name}. Result: {@code summary}, {@code method}, {@code model}, {@code input_characters},
+ * {@code chunks}, {@code duration_ms}.
+ *
+ * <p>Thread-safe: one instance serves every concurrent task.
+ */
+public final class SummarizeHandler implements TaskHandler {
+
+    /** The task type. */
+    public static final String TASK_TYPE = "summarize";
+
+    /** Words in a summary when the payload does not say. */
+    public static final int DEFAULT_MAX_WORDS = 200;
+
+    private static final Logger log = LoggerFactory.getLogger(SummarizeHandler.class);
+
+    private final AiSettings settings;
+    private final TikaDocumentParser parser;
+    private final Summarizer summarizer;
+
+    SummarizeHandler(AiSettings settings, TikaDocumentParser parser, Summarizer summarizer) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.parser = Objects.requireNonNull(parser, "parser");
+        this.summarizer = Objects.requireNonNull(summarizer, "summarizer");
+    }
+
+    @Override
+    public String taskType() {
+        return TASK_TYPE;
+    }
+
+    @Override
+    public TaskResult handle(Task task, TaskContext context) {
+        Instant start = context.clock().instant();
+        String filename = PayloadFields.name(task, "filename");
+        PayloadFields.name(task, "document_set");
+        int maxWords = PayloadFields.optionalInt(task, "max_words", 10, 5_000).orElse(DEFAULT_MAX_WORDS);
+        String instructions = PayloadFields.optionalText(task, "instructions", 2_000).orElse(null);
+        String name = DocumentNames.forTask(task, settings.blobNameTemplate());
+
+        ParsedDocument parsed;
+        try (Document document = context.documents().open(name)) {
+            parsed = parser.parse(document.content(), filename,
+                    task.optionalString("content_type").orElse(document.contentType()), document.size());
+        }
+        context.throwIfCancelled();
+        context.reportProgress(0.2, "summarizing " + parsed.characters() + " characters");
+
+        Summary summary = summarizer.summarize(parsed.text(), new SummaryRequest(maxWords, instructions),
+                context::isCancelled);
+        ObjectNode data = TaskResult.newData()
+                .put("summary", summary.text())
+                .put("method", summary.method())
+                .put("model", summary.model())
+                .put("input_characters", summary.inputCharacters())
+                .put("chunks", summary.chunks())
+                .put("truncated", parsed.truncated())
+                .put("duration_ms", Duration.between(start, context.clock().instant()).toMillis());
+        log.info("Summary completed: {} ({}, {} words)", filename, summary.method(), words(summary.text()));
+        return TaskResult.of(data);
+    }
+
+    private static int words(String text) {
+        String trimmed = text.strip();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
+
+    @Override
+    public String toString() {
+        return "SummarizeHandler[" + summarizer + "]";
+    }
+}

@@ -1,0 +1,122 @@
+package dev.queueworker.ai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.queueworker.ai.testing.TestDatabase;
+import dev.queueworker.api.TaskResult;
+import dev.queueworker.core.InMemoryDocumentStore;
+import dev.queueworker.test.TestTaskContext;
+import dev.queueworker.test.TestTasks;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The ingest handler on a real PostgreSQL with pgvector (started by scripts/setup.sh). */
+class PgVectorIngestTest {
+    private final InMemoryDocumentStore documents = new InMemoryDocumentStore();
+    private final String table = TestDatabase.newTableName();
+
+    @Test
+    void aRedeliveredTaskAndTwoConcurrentRunsLeaveExactlyTheRowsOfOneRun() throws Exception {
+        put("handbook.txt", IngestHandlerTest.paragraphs(25));
+        try (AiHandlers ai = handlers(table)) {
+            TaskResult first = ingest(ai, "handbook.txt");
+            List<String> once = rows(table);
+            assertThat(once).hasSize(first.data().get("chunks").asInt());
+
+            TaskResult redelivered = ingest(ai, "handbook.txt");
+            assertThat(redelivered.data().get("unchanged").asBoolean()).isTrue();
+            assertThat(rows(table)).isEqualTo(once);
+
+            // A new version, ingested by two workers at the same moment.
+            put("handbook.txt", IngestHandlerTest.paragraphs(24));
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                CyclicBarrier together = new CyclicBarrier(2);
+                List<CompletableFuture<TaskResult>> runs = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    runs.add(CompletableFuture.supplyAsync(() -> {
+                        await(together);
+                        return ingest(ai, "handbook.txt");
+                    }, pool));
+                }
+                for (CompletableFuture<TaskResult> run : runs) {
+                    run.get(2, TimeUnit.MINUTES);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            List<String> concurrent = rows(table);
+
+            String single = TestDatabase.newTableName();
+            try (AiHandlers clean = handlers(single)) {
+                ingest(clean, "handbook.txt");
+            }
+            assertThat(concurrent).isEqualTo(rows(single)).isNotEqualTo(once);
+        }
+    }
+
+    @Test
+    void aTableOfAnotherDimensionStopsStartUpAndNothingIsWritten() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + table + " (embedding_id UUID PRIMARY KEY, embedding vector(1536), text TEXT,"
+                    + " metadata JSONB)");
+        }
+
+        assertThatThrownBy(() -> handlers(table)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PGVECTOR_TABLE").hasMessageContaining("1536").hasMessageContaining("384");
+        assertThat(rows(table)).isEmpty();
+    }
+
+    private AiHandlers handlers(String tableName) {
+        return AiHandlers.create(AiSettings.builder().clientId("pg-test").databaseUrl(TestDatabase.urlString())
+                .pgvectorTable(tableName).build());
+    }
+
+    private TaskResult ingest(AiHandlers ai, String filename) {
+        return ai.ingest().handle(TestTasks.aTask("ingest").payload("filename", filename)
+                .payload("document_set", "manuals").build(), new TestTaskContext(documents, 1));
+    }
+
+    private void put(String name, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        documents.put(name, new ByteArrayInputStream(bytes), bytes.length, "text/plain");
+    }
+
+    /** Every row as id, text and metadata, in id order: equal lists mean identical rows. */
+    private static List<String> rows(String tableName) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT embedding_id, text, metadata::text, embedding::text FROM "
+                        + tableName + " ORDER BY embedding_id")) {
+            while (r.next()) {
+                out.add(r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3) + "|" + r.getString(4).hashCode());
+            }
+        }
+        return out;
+    }
+
+    private static Connection connect() {
+        return TestDatabase.connect();
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

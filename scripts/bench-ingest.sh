@@ -3,7 +3,7 @@
 # by the ingest handler on the engine, against the limit (embedAll over the same chunks alone) and
 # LangChain4j's EmbeddingStoreIngestor per document. PostgreSQL with pgvector comes from
 # scripts/setup.sh (or DATABASE_URL). Extra arguments go to the benchmark (--documents N,
-# --concurrency C). The last line is the RESULT line.
+# --concurrency C, --rounds R). The last line is the RESULT line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -21,8 +21,6 @@ import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.blob.specialized.BlobInputStream;
-import com.azure.storage.common.policy.RequestRetryOptions;
-import com.azure.storage.common.policy.RetryPolicyType;
 import dev.queueworker.api.Document;
 import dev.queueworker.api.DocumentInfo;
 import dev.queueworker.api.DocumentNotFoundException;
@@ -478,19 +476,19 @@ public final class AzureBlobDocumentStore implements DocumentStore {
 
         /** How long one try of one request may take (default 2 minutes; one block is one request). */
         public Builder tryTimeout(Duration tryTimeout) {
-            this.tryTimeout = positive("tryTimeout", tryTimeout);
+            this.tryTimeout = SdkRetries.positive("tryTimeout", tryTimeout);
             return this;
         }
 
         /** The first delay between tries, growing exponentially (default 1 s). */
         public Builder retryDelay(Duration retryDelay) {
-            this.retryDelay = positive("retryDelay", retryDelay);
+            this.retryDelay = SdkRetries.positive("retryDelay", retryDelay);
             return this;
         }
 
         /** The longest delay between tries (default 30 s). */
         public Builder maxRetryDelay(Duration maxRetryDelay) {
-            this.maxRetryDelay = positive("maxRetryDelay", maxRetryDelay);
+            this.maxRetryDelay = SdkRetries.positive("maxRetryDelay", maxRetryDelay);
             return this;
         }
 
@@ -523,12 +521,8 @@ public final class AzureBlobDocumentStore implements DocumentStore {
                 throw new IllegalStateException("set connectionString (AZURE_STORAGE_CONNECTION_STRING) or"
                         + " accountName (AZURE_STORAGE_ACCOUNT_NAME)");
             }
-            if (maxRetryDelay.compareTo(retryDelay) < 0) {
-                throw new IllegalStateException(
-                        "maxRetryDelay (" + maxRetryDelay + ") must not be shorter than retryDelay (" + retryDelay + ")");
-            }
-            BlobServiceClientBuilder service = new BlobServiceClientBuilder().retryOptions(new RequestRetryOptions(
-                    RetryPolicyType.EXPONENTIAL, maxTries, tryTimeout, retryDelay, maxRetryDelay, null));
+            BlobServiceClientBuilder service = new BlobServiceClientBuilder()
+                    .retryOptions(SdkRetries.exponential(maxTries, tryTimeout, retryDelay, maxRetryDelay));
             if (okHttpClient != null) {
                 HttpClient http = new OkHttpAsyncHttpClientBuilder(okHttpClient).build();
                 service.httpClient(http);
@@ -565,13 +559,6 @@ public final class AzureBlobDocumentStore implements DocumentStore {
                 }
             }
             return store;
-        }
-
-        private static Duration positive(String option, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(option + " must be positive, was " + value);
-            }
-            return value;
         }
     }
 }

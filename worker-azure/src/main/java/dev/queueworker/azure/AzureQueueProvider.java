@@ -7,8 +7,6 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.okhttp.OkHttpAsyncHttpClientBuilder;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.storage.common.policy.RequestRetryOptions;
-import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.QueueServiceClient;
@@ -456,27 +454,20 @@ public final class AzureQueueProvider implements QueueProvider {
 
         /** How long one try of one call may take ({@code AZURE_STORAGE_TRY_TIMEOUT}, default 10 s). */
         public Builder tryTimeout(Duration tryTimeout) {
-            this.tryTimeout = positive("tryTimeout (AZURE_STORAGE_TRY_TIMEOUT)", tryTimeout);
+            this.tryTimeout = SdkRetries.positive("tryTimeout (AZURE_STORAGE_TRY_TIMEOUT)", tryTimeout);
             return this;
         }
 
         /** The first delay between tries, growing exponentially (default 500 ms). */
         public Builder retryDelay(Duration retryDelay) {
-            this.retryDelay = positive("retryDelay", retryDelay);
+            this.retryDelay = SdkRetries.positive("retryDelay", retryDelay);
             return this;
         }
 
         /** The longest delay between tries (default 5 s). */
         public Builder maxRetryDelay(Duration maxRetryDelay) {
-            this.maxRetryDelay = positive("maxRetryDelay", maxRetryDelay);
+            this.maxRetryDelay = SdkRetries.positive("maxRetryDelay", maxRetryDelay);
             return this;
-        }
-
-        private static Duration positive(String name, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + value);
-            }
-            return value;
         }
 
         /**
@@ -489,14 +480,9 @@ public final class AzureQueueProvider implements QueueProvider {
                 throw new IllegalStateException("set exactly one of connectionString (AZURE_STORAGE_CONNECTION_STRING)"
                         + " and accountName (AZURE_STORAGE_ACCOUNT_NAME)");
             }
-            if (maxRetryDelay.compareTo(retryDelay) < 0) {
-                throw new IllegalStateException(
-                        "maxRetryDelay (" + maxRetryDelay + ") must not be shorter than retryDelay (" + retryDelay + ")");
-            }
             QueueServiceClientBuilder service = new QueueServiceClientBuilder()
                     .messageEncoding(QueueMessageEncoding.NONE)
-                    .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, maxTries, tryTimeout,
-                            retryDelay, maxRetryDelay, null));
+                    .retryOptions(SdkRetries.exponential(maxTries, tryTimeout, retryDelay, maxRetryDelay));
             if (okHttpClient != null) {
                 HttpClient http = new OkHttpAsyncHttpClientBuilder(okHttpClient).build();
                 service.httpClient(http);

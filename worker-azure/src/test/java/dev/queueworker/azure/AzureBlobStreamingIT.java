@@ -3,17 +3,14 @@ package dev.queueworker.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.Document;
+import dev.queueworker.test.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -83,23 +80,9 @@ class AzureBlobStreamingIT {
 
     /** Runs {@link StreamBlobMain} in a JVM with -Xmx256m and returns its result line, matched. */
     private Matcher runChild(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), StreamBlobMain.class.getName()));
-        command.addAll(List.of(args));
-        Path output = temp.resolve("child-" + args[0] + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString());
-        Process process = builder.start();
-        boolean exited = process.waitFor(90, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly().waitFor();
-        }
-        String log = Files.readString(output, StandardCharsets.UTF_8);
-        assertThat(exited).as("child exited within 90 s; output:%n%s", log).isTrue();
-        assertThat(process.exitValue()).as("child's exit code; output:%n%s", log).isZero();
-        Matcher matcher = RESULT.matcher(log);
-        assertThat(matcher.find()).as("child printed its result; output:%n%s", log).isTrue();
-        return matcher;
+        return ChildJvm.run(StreamBlobMain.class, "-Xmx256m",
+                Map.of("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString()),
+                temp.resolve("child-" + args[0] + ".log"), RESULT, args);
     }
 
     private static long drain(InputStream in) throws IOException {

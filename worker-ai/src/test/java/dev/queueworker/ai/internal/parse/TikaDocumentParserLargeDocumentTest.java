@@ -2,11 +2,9 @@ package dev.queueworker.ai.internal.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.queueworker.test.ChildJvm;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,19 +26,8 @@ class TikaDocumentParserLargeDocumentTest {
 
     @Test
     void aTwoHundredMegabyteDocumentIsStreamedAndTruncatedInASmallHeap() throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), StreamLargeTextMain.class.getName(), Long.toString(SIZE));
-        Path output = temp.resolve("child.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        boolean exited = process.waitFor(90, TimeUnit.SECONDS);
-        if (!exited) {
-            process.destroyForcibly().waitFor();
-        }
-        String log = Files.readString(output, StandardCharsets.UTF_8);
-        assertThat(exited).as("child exited within 90 s; output:%n%s", log).isTrue();
-        assertThat(process.exitValue()).as("child's exit code; output:%n%s", log).isZero();
-        Matcher result = RESULT.matcher(log);
-        assertThat(result.find()).as("child printed its result; output:%n%s", log).isTrue();
+        Matcher result = ChildJvm.run(StreamLargeTextMain.class, "-Xmx512m", Map.of(), temp.resolve("child.log"),
+                RESULT, Long.toString(SIZE));
 
         int limit = ParseLimits.DEFAULTS.maxCharacters();
         assertThat(result.group(1)).as("truncated").isEqualTo("true");

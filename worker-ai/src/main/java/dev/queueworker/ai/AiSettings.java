@@ -1,5 +1,6 @@
 package dev.queueworker.ai;
 
+import dev.queueworker.ai.internal.store.DatabaseUrl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -466,10 +467,7 @@ public final class AiSettings {
         /** {@code DATABASE_URL}: {@code postgresql://user:pass@host:port/db} or a {@code jdbc:postgresql:} URL. */
         public Builder databaseUrl(String url) {
             String u = notBlank("DATABASE_URL", url);
-            if (!u.startsWith("postgresql://") && !u.startsWith("postgres://") && !u.startsWith("jdbc:postgresql:")) {
-                throw new IllegalArgumentException("DATABASE_URL must start with postgresql://, postgres:// or"
-                        + " jdbc:postgresql:");
-            }
+            DatabaseUrl.parse(u); // the whole check now, so a bad URL stops start-up before anything connects
             this.databaseUrl = u;
             return this;
         }

@@ -65,9 +65,12 @@ public final class IngestHandler implements TaskHandler {
     /** The task type. */
     public static final String TASK_TYPE = "ingest";
 
+    private static final String EMBEDDING_MODEL = "embedding_model";
+
     /** Metadata keys the handler sets itself; a payload's {@code metadata} may not use them. */
     public static final Set<String> RESERVED_METADATA =
-            Set.of("document_set", "filename", "chunk_index", "content_sha256", "embedding_model");
+            Set.of(ChunkStore.DOCUMENT_SET, ChunkStore.FILENAME, ChunkStore.CHUNK_INDEX, ChunkStore.CONTENT_SHA256,
+                    EMBEDDING_MODEL);
 
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
     private static final int MAX_METADATA_KEYS = 64;
@@ -175,11 +178,11 @@ public final class IngestHandler implements TaskHandler {
                 continue;
             }
             Metadata metadata = Metadata.from(userMetadata)
-                    .put("document_set", documentSet)
-                    .put("filename", filename)
-                    .put("chunk_index", segments.size())
-                    .put("content_sha256", sha256)
-                    .put("embedding_model", embeddings.name());
+                    .put(ChunkStore.DOCUMENT_SET, documentSet)
+                    .put(ChunkStore.FILENAME, filename)
+                    .put(ChunkStore.CHUNK_INDEX, segments.size())
+                    .put(ChunkStore.CONTENT_SHA256, sha256)
+                    .put(EMBEDDING_MODEL, embeddings.name());
             segments.add(TextSegment.from(chunk, metadata));
         }
         return segments;

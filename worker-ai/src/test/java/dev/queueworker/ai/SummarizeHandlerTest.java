@@ -78,7 +78,7 @@ class SummarizeHandlerTest {
                     .hasMessage("payload.max_words: must be 10 to 5000, was 3");
             assertThatThrownBy(() -> summarize(ai, TestTasks.aTask("summarize").payload("filename", "a.txt")
                     .payload("document_set", "x").payload("max_words", "many")))
-                    .hasMessage("payload.max_words: must be a whole number");
+                    .hasMessage("payload.max_words: must be a whole number, was string");
             assertThatThrownBy(() -> summarize(ai, TestTasks.aTask("summarize").payload("filename", "a.txt")
                     .payload("document_set", "x").payload("instructions", "y".repeat(2001))))
                     .hasMessageStartingWith("payload.instructions: is 2001 characters");

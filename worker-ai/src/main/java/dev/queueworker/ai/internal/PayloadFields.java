@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.queueworker.api.InvalidTaskException;
 import dev.queueworker.api.Task;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Checks of the payload fields the AI handlers share; every error names its field. */
 public final class PayloadFields {
@@ -27,20 +28,17 @@ public final class PayloadFields {
         return value;
     }
 
-    /** An optional whole number within {@code [min, max]}. */
+    /** An optional whole number within {@code [min, max]}, read as {@link Task#optionalLong} reads it. */
     public static Optional<Integer> optionalInt(Task task, String field, int min, int max) {
-        JsonNode node = task.payload().get(field);
-        if (node == null || node.isNull()) {
+        OptionalLong value = task.optionalLong(field);
+        if (value.isEmpty()) {
             return Optional.empty();
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw new InvalidTaskException("payload." + field, "must be a whole number");
+        long v = value.getAsLong();
+        if (v < min || v > max) {
+            throw new InvalidTaskException("payload." + field, "must be " + min + " to " + max + ", was " + v);
         }
-        int value = node.intValue();
-        if (value < min || value > max) {
-            throw new InvalidTaskException("payload." + field, "must be " + min + " to " + max + ", was " + value);
-        }
-        return Optional.of(value);
+        return Optional.of((int) v);
     }
 
     /**

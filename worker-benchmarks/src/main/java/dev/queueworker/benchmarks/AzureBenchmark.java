@@ -7,8 +7,6 @@ import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.models.QueueMessageItem;
 import com.azure.storage.queue.models.QueueStorageException;
 import dev.queueworker.api.Task;
-import dev.queueworker.api.TaskContext;
-import dev.queueworker.api.TaskHandler;
 import dev.queueworker.api.TaskResult;
 import dev.queueworker.api.WebhookNotifier;
 import dev.queueworker.azure.AzureQueueProvider;
@@ -171,17 +169,7 @@ public final class AzureBenchmark {
                 .okHttpClient(http).build();
         Worker worker = Worker.builder()
                 .queue(queue)
-                .handler(new TaskHandler() {
-                    @Override
-                    public String taskType() {
-                        return "noop";
-                    }
-
-                    @Override
-                    public TaskResult handle(Task task, TaskContext context) {
-                        return TaskResult.empty();
-                    }
-                })
+                .handler(new NoopHandler())
                 .notifier(WebhookNotifier.NONE)
                 .listener(new WorkerListener() {
                     @Override

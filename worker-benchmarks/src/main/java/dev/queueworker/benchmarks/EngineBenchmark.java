@@ -3,8 +3,6 @@ package dev.queueworker.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.queueworker.api.QueueMessage;
 import dev.queueworker.api.Task;
-import dev.queueworker.api.TaskContext;
-import dev.queueworker.api.TaskHandler;
 import dev.queueworker.api.TaskResult;
 import dev.queueworker.api.WebhookNotifier;
 import dev.queueworker.core.InMemoryQueueProvider;
@@ -172,17 +170,5 @@ public final class EngineBenchmark {
         receiver.join();
         pool.shutdownNow();
         return tasks / (elapsed / 1e9);
-    }
-
-    private static final class NoopHandler implements TaskHandler {
-        @Override
-        public String taskType() {
-            return "noop";
-        }
-
-        @Override
-        public TaskResult handle(Task task, TaskContext context) {
-            return TaskResult.empty();
-        }
     }
 }

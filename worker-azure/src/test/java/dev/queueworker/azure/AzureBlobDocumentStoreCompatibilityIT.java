@@ -1,5 +1,6 @@
 package dev.queueworker.azure;
 
+import dev.queueworker.test.Azurite;
 import dev.queueworker.api.DocumentStore;
 import dev.queueworker.test.DocumentStoreCompatibilityKit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,5 +1,6 @@
 package dev.queueworker.azure;
 
+import dev.queueworker.test.Azurite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

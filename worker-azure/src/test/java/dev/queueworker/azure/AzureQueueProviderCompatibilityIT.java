@@ -1,5 +1,6 @@
 package dev.queueworker.azure;
 
+import dev.queueworker.test.Azurite;
 import dev.queueworker.api.QueueProvider;
 import dev.queueworker.test.QueueProviderCompatibilityKit;
 import java.time.Duration;

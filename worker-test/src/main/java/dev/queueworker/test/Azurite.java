@@ -1,4 +1,4 @@
-package dev.queueworker.azure;
+package dev.queueworker.test;
 
 import java.io.File;
 import java.io.IOException;

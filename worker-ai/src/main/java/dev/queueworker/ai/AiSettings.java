@@ -1,14 +1,13 @@
 package dev.queueworker.ai;
 
 import dev.queueworker.ai.internal.store.DatabaseUrl;
+import dev.queueworker.api.EnvironmentVariables;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +57,6 @@ public final class AiSettings {
     public static final int OPENAI_CHUNK_SIZE = 500;
     public static final int OPENAI_CHUNK_OVERLAP = 50;
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final String clientId;
@@ -133,32 +131,30 @@ public final class AiSettings {
      *
      * @throws IllegalArgumentException or {@link IllegalStateException} naming the variable at fault
      */
-    public static AiSettings fromEnvironment(Map<String, String> env) {
+    public static AiSettings fromEnvironment(Map<String, String> environment) {
+        EnvironmentVariables env = EnvironmentVariables.of(environment);
         Builder b = builder();
-        value(env, "CLIENT_ID").ifPresent(b::clientId);
-        value(env, "OPENAI_API_KEY").ifPresent(b::openAiApiKey);
-        value(env, "EMBEDDING_PROVIDER").ifPresent(v -> b.embeddingProvider(choice("EMBEDDING_PROVIDER", v,
-                EmbeddingProvider.class)));
-        value(env, "OPENAI_API_BASE").ifPresent(b::openAiApiBase);
-        value(env, "OPENAI_EMBEDDING_MODEL").ifPresent(b::openAiEmbeddingModel);
-        value(env, "OPENAI_EMBEDDING_DIMENSIONS").ifPresent(v -> b.openAiEmbeddingDimensions(
-                integer("OPENAI_EMBEDDING_DIMENSIONS", v)));
-        value(env, "OPENAI_MODEL").ifPresent(b::openAiModel);
-        value(env, "OPENAI_TIMEOUT").ifPresent(v -> b.openAiTimeout(duration("OPENAI_TIMEOUT", v)));
-        value(env, "SUMMARIZER").ifPresent(v -> b.summarizer(choice("SUMMARIZER", v, Summarizer.class)));
-        value(env, "CHUNK_SIZE").ifPresent(v -> b.chunkSize(integer("CHUNK_SIZE", v)));
-        value(env, "CHUNK_OVERLAP").ifPresent(v -> b.chunkOverlap(integer("CHUNK_OVERLAP", v)));
-        value(env, "EMBEDDING_BATCH_SIZE").ifPresent(v -> b.embeddingBatchSize(integer("EMBEDDING_BATCH_SIZE", v)));
-        value(env, "INGEST_MAX_BYTES").ifPresent(v -> b.maxBytes(longValue("INGEST_MAX_BYTES", v)));
-        value(env, "INGEST_MAX_CHARACTERS").ifPresent(v -> b.maxCharacters(integer("INGEST_MAX_CHARACTERS", v)));
-        value(env, "INGEST_PARSE_TIMEOUT").ifPresent(v -> b.parseTimeout(duration("INGEST_PARSE_TIMEOUT", v)));
-        value(env, "VECTOR_STORE").ifPresent(v -> b.vectorStore(choice("VECTOR_STORE", v, VectorStore.class)));
-        value(env, "DATABASE_URL").ifPresent(b::databaseUrl);
-        value(env, "PGVECTOR_TABLE").ifPresent(b::pgvectorTable);
-        value(env, "WORKER_DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
-        value(env, "BLOB_NAME_TEMPLATE").ifPresent(b::blobNameTemplate);
-        value(env, "SUMMARIZE_PARALLELISM").ifPresent(v -> b.summarizeParallelism(
-                integer("SUMMARIZE_PARALLELISM", v)));
+        env.string("CLIENT_ID").ifPresent(b::clientId);
+        env.string("OPENAI_API_KEY").ifPresent(b::openAiApiKey);
+        env.choice("EMBEDDING_PROVIDER", EmbeddingProvider.class).ifPresent(b::embeddingProvider);
+        env.string("OPENAI_API_BASE").ifPresent(b::openAiApiBase);
+        env.string("OPENAI_EMBEDDING_MODEL").ifPresent(b::openAiEmbeddingModel);
+        env.integer("OPENAI_EMBEDDING_DIMENSIONS", 1, Integer.MAX_VALUE).ifPresent(b::openAiEmbeddingDimensions);
+        env.string("OPENAI_MODEL").ifPresent(b::openAiModel);
+        env.duration("OPENAI_TIMEOUT").ifPresent(b::openAiTimeout);
+        env.choice("SUMMARIZER", Summarizer.class).ifPresent(b::summarizer);
+        env.integer("CHUNK_SIZE", 1, Integer.MAX_VALUE).ifPresent(b::chunkSize);
+        env.integer("CHUNK_OVERLAP", 0, Integer.MAX_VALUE).ifPresent(b::chunkOverlap);
+        env.integer("EMBEDDING_BATCH_SIZE", 1, Integer.MAX_VALUE).ifPresent(b::embeddingBatchSize);
+        env.longValue("INGEST_MAX_BYTES", 1, Long.MAX_VALUE).ifPresent(b::maxBytes);
+        env.integer("INGEST_MAX_CHARACTERS", 1, Integer.MAX_VALUE).ifPresent(b::maxCharacters);
+        env.duration("INGEST_PARSE_TIMEOUT").ifPresent(b::parseTimeout);
+        env.choice("VECTOR_STORE", VectorStore.class).ifPresent(b::vectorStore);
+        env.string("DATABASE_URL").ifPresent(b::databaseUrl);
+        env.string("PGVECTOR_TABLE").ifPresent(b::pgvectorTable);
+        env.string("WORKER_DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
+        env.string("BLOB_NAME_TEMPLATE").ifPresent(b::blobNameTemplate);
+        env.integer("SUMMARIZE_PARALLELISM", 1, Integer.MAX_VALUE).ifPresent(b::summarizeParallelism);
         return b.build();
     }
 
@@ -270,59 +266,10 @@ public final class AiSettings {
 
     // ------------------------------------------------------------------ parsing
 
-    private static Optional<String> value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-    }
 
-    private static <E extends Enum<E>> E choice(String name, String value, Class<E> type) {
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value)) {
-                return e;
-            }
-        }
-        StringBuilder allowed = new StringBuilder();
-        for (E e : type.getEnumConstants()) {
-            allowed.append(allowed.length() == 0 ? "" : " or ").append(e.name().toLowerCase(Locale.ROOT));
-        }
-        throw new IllegalArgumentException(name + " must be " + allowed + ", was '" + value + "'");
-    }
 
-    private static int integer(String name, String value) {
-        long n = longValue(name, value);
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(name + " is too large: " + value);
-        }
-        return (int) n;
-    }
 
-    private static long longValue(String name, String value) {
-        try {
-            return Long.parseLong(value.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
-        }
-    }
 
-    /** {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 such as {@code PT30S}. */
-    static Duration duration(String name, String value) {
-        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 30s, 2m or 500ms, was '" + value
-                    + "'");
-        }
-    }
 
     private static int positive(String name, int value, int max) {
         if (value < 1 || value > max) {

@@ -1,0 +1,178 @@
+package dev.queueworker.runner.internal.cli;
+
+import dev.queueworker.api.DocumentStore;
+import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.RetryableException;
+import dev.queueworker.api.TaskHandler;
+import dev.queueworker.core.Worker;
+import dev.queueworker.runner.internal.config.ConfigException;
+import dev.queueworker.runner.internal.config.RunnerConfig;
+import dev.queueworker.runner.internal.http.HttpEndpoints;
+import dev.queueworker.runner.internal.wiring.Components;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code queue-worker run}: the daemon. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs the worker until SIGTERM or SIGINT, then drains: running tasks may finish within"
+            + " WORKER_SHUTDOWN_TIMEOUT, unfinished messages become visible again at once; exit 0.",
+            "Every variable is checked before anything connects: a bad one prints one line naming it and exits 2."})
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger("dev.queueworker.runner");
+    private static final Duration MAX_CONNECT_DELAY = Duration.ofSeconds(30);
+
+    @Mixin
+    ConfigOptions configOptions;
+
+    private final CliContext context;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile String notReady = "starting";
+
+    RunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        RunnerConfig config = configOptions.load(context);
+        context.onStop(this::requestStop);
+        log.info("queue-worker {} starting (pid {}, Java {})", VersionCommand.version(), ProcessHandle.current().pid(),
+                System.getProperty("java.version"));
+        config.describe().forEach(line -> log.info("Configuration: {}", line));
+        config.unknownInEnvFile().forEach(name ->
+                log.warn("Configuration: {} in the env file is not a queue-worker variable (a typo?)", name));
+        if (config.variables().containsKey("SUPABASE_URL") || config.variables().containsKey("SUPABASE_KEY")) {
+            log.warn("Configuration: SUPABASE_URL and SUPABASE_KEY are not used: the worker writes through DATABASE_URL");
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("client_id", config.workerOptions().clientId());
+        List<AutoCloseable> binders = bindJvmMetrics(registry);
+        Gauge.builder("queue_worker_ready", () -> notReady == null ? 1 : 0)
+                .description("1 when the worker is receiving tasks, 0 while starting or draining").register(registry);
+        HttpEndpoints http = startHttp(config, registry);
+        OkHttpClient httpClient = Components.httpClient();
+        try (Components.Handlers handlers = Components.handlers(config)) {
+            if (handlers.handlers().isEmpty()) {
+                throw new ConfigException("no task handler to run: WORKER_TASK_TYPES and WORKER_PLUGINS_DIR leave none");
+            }
+            DocumentStore documents = Components.documents(config, httpClient);
+            QueueProvider queue = connectQueue(config, httpClient);
+            if (queue == null) {
+                log.info("Stopped before the queue answered");
+                return Cli.OK;
+            }
+            try (Worker worker = Worker.builder()
+                    .queue(queue)
+                    .handlers(handlers.handlers())
+                    .documents(documents)
+                    .notifier(Components.notifier(config, httpClient))
+                    .options(config.workerOptions())
+                    .meterRegistry(registry)
+                    .build()
+                    .start()) {
+                notReady = null;
+                long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+                log.info("queue-worker ready: task types {}, concurrency {}, {} ms after start",
+                        handlers.handlers().stream().map(TaskHandler::taskType).sorted().toList(),
+                        config.workerOptions().concurrency(), sinceJvmStart);
+                stop.await();
+                notReady = "draining";
+                log.info("Stopping: no more receives; running tasks ({}) may finish within {}", worker.inFlightCount(),
+                        config.workerOptions().shutdownTimeout());
+            } finally {
+                queue.close();
+            }
+            log.info("Stopped");
+            return Cli.OK;
+        } finally {
+            if (http != null) {
+                http.close();
+            }
+            httpClient.dispatcher().executorService().shutdown();
+            httpClient.connectionPool().evictAll();
+            for (AutoCloseable binder : binders) {
+                binder.close();
+            }
+            registry.close();
+        }
+    }
+
+    private void requestStop() {
+        if (stop.getCount() > 0) {
+            log.info("Stop requested");
+        }
+        notReady = "draining";
+        stop.countDown();
+    }
+
+    /** Builds the queue, retrying while Azure Storage is unreachable; null when stopped first. */
+    private QueueProvider connectQueue(RunnerConfig config, OkHttpClient http) throws InterruptedException {
+        Duration delay = Duration.ofSeconds(1);
+        while (stop.getCount() > 0) {
+            try {
+                QueueProvider queue = Components.queue(config, http);
+                long depth = queue.approximateDepth();
+                log.info("Queue answered: about {} messages waiting", depth);
+                return queue;
+            } catch (RetryableException e) {
+                notReady = "the queue does not answer: " + e.getMessage();
+                log.warn("Queue not reachable ({}); trying again in {} s", Errors.describe(e), delay.toSeconds());
+                if (stop.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
+                delay = delay.multipliedBy(2).compareTo(MAX_CONNECT_DELAY) > 0 ? MAX_CONNECT_DELAY : delay.multipliedBy(2);
+            }
+        }
+        return null;
+    }
+
+    private HttpEndpoints startHttp(RunnerConfig config, PrometheusMeterRegistry registry) {
+        if (config.httpPort().isEmpty()) {
+            return null;
+        }
+        try {
+            HttpEndpoints http = HttpEndpoints.start(config.httpBind(), config.httpPort().get(), registry, () -> notReady);
+            log.info("HTTP: /health/live, /health/ready and /metrics on {}:{}", config.httpBind(), http.port());
+            return http;
+        } catch (IOException e) {
+            throw new ConfigException("WORKER_HTTP_PORT " + config.httpPort().get() + " on WORKER_HTTP_BIND "
+                    + config.httpBind() + " cannot be served: " + e.getMessage());
+        }
+    }
+
+    private static List<AutoCloseable> bindJvmMetrics(PrometheusMeterRegistry registry) {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        closeables.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        return closeables;
+    }
+}

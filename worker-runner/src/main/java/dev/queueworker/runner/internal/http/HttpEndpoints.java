@@ -1,0 +1,94 @@
+package dev.queueworker.runner.internal.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The daemon's HTTP endpoints, on the JDK's own server (one thread; answers are small):
+ * <ul>
+ *   <li>{@code /health/live}: 200 while the process runs;
+ *   <li>{@code /health/ready}: 200 once the queue has answered, 503 before that and while draining,
+ *       with the reason as text;
+ *   <li>{@code /metrics}: Prometheus text format.
+ * </ul>
+ */
+public final class HttpEndpoints implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private HttpEndpoints(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Starts serving on {@code bind:port} (port 0 picks a free one).
+     *
+     * @param readiness {@code null} when ready, else why not
+     */
+    public static HttpEndpoints start(String bind, int port, PrometheusMeterRegistry registry,
+            Supplier<String> readiness) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        server.createContext("/health/live", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "live\n"));
+        server.createContext("/health/ready", exchange -> {
+            String notReady = readiness.get();
+            respond(exchange, notReady == null ? 200 : 503, "text/plain; charset=utf-8",
+                    notReady == null ? "ready\n" : "not ready: " + notReady + "\n");
+        });
+        server.createContext("/metrics", exchange -> respond(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
+                "not found: try /health/live, /health/ready or /metrics\n"));
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "queue-worker-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.start();
+        return new HttpEndpoints(server, executor);
+    }
+
+    /** The port served, useful when started on port 0. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body)
+            throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            if (method.equals("HEAD")) {
+                exchange.sendResponseHeaders(status, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.queueworker.runner.internal.wiring;
+
+import dev.queueworker.ai.AiHandlers;
+import dev.queueworker.ai.IngestHandler;
+import dev.queueworker.ai.SummarizeHandler;
+import dev.queueworker.api.DocumentStore;
+import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.TaskHandler;
+import dev.queueworker.azure.AzureBlobDocumentStore;
+import dev.queueworker.azure.AzureQueueProvider;
+import dev.queueworker.core.FileSystemDocumentStore;
+import dev.queueworker.core.InMemoryDocumentStore;
+import dev.queueworker.core.InMemoryQueueProvider;
+import dev.queueworker.core.OkHttpWebhookNotifier;
+import dev.queueworker.runner.internal.config.ConfigException;
+import dev.queueworker.runner.internal.config.RunnerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import okhttp3.OkHttpClient;
+
+/**
+ * Builds the parts the configuration names: the queue, the document store, the webhook notifier and
+ * the handlers (built-in and plugins), all over one OkHttp client. Each method builds one part;
+ * the caller owns what it gets and closes it.
+ */
+public final class Components {
+
+    /** The task types worker-ai provides. */
+    public static final Set<String> BUILT_IN_TYPES = Set.of(IngestHandler.TASK_TYPE, SummarizeHandler.TASK_TYPE);
+
+    private Components() {
+    }
+
+    /** The process's one HTTP client: Azure Storage and webhooks share its connection pool and threads. */
+    public static OkHttpClient httpClient() {
+        return new OkHttpClient.Builder().build();
+    }
+
+    /**
+     * The queue of {@code QUEUE_PROVIDER}. For Azure this creates the queues when missing, so it
+     * fails with a {@link dev.queueworker.api.RetryableException} while Azure Storage is unreachable.
+     */
+    public static QueueProvider queue(RunnerConfig config, OkHttpClient http) {
+        if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
+            return new InMemoryQueueProvider();
+        }
+        AzureQueueProvider.Builder b = AzureQueueProvider.builder()
+                .clientId(config.workerOptions().clientId())
+                .messageEncoding(config.messageEncoding())
+                .maxTries(config.azureMaxTries())
+                .tryTimeout(config.azureTryTimeout())
+                .okHttpClient(http);
+        config.azureConnectionString().ifPresent(b::connectionString);
+        config.azureAccountName().ifPresent(b::accountName);
+        return b.build();
+    }
+
+    /** The document store of {@code DOCUMENT_STORE}. */
+    public static DocumentStore documents(RunnerConfig config, OkHttpClient http) {
+        switch (config.documentStoreKind()) {
+            case MEMORY:
+                return new InMemoryDocumentStore();
+            case FILESYSTEM:
+                try {
+                    Files.createDirectories(config.documentsDir());
+                } catch (IOException e) {
+                    throw new ConfigException("DOCUMENTS_DIR " + config.documentsDir() + " cannot be created: "
+                            + e.getClass().getSimpleName() + " " + e.getMessage());
+                }
+                return new FileSystemDocumentStore(config.documentsDir());
+            default:
+                AzureBlobDocumentStore.Builder b = AzureBlobDocumentStore.builder()
+                        .containerName(config.azureContainerName())
+                        .okHttpClient(http);
+                config.azureConnectionString().ifPresent(b::connectionString);
+                config.azureAccountName().ifPresent(b::accountName);
+                return b.build();
+        }
+    }
+
+    /** The webhook notifier with the configured secret, allowed hosts and timeouts. */
+    public static OkHttpWebhookNotifier notifier(RunnerConfig config, OkHttpClient http) {
+        return config.webhooks().okHttpClient(http).build();
+    }
+
+    /**
+     * The handlers this worker runs: worker-ai's built-in ones (built only when {@code WORKER_TASK_TYPES}
+     * wants one of them, as they load models and connect to the database) and the plugins of
+     * {@code WORKER_PLUGINS_DIR}, filtered by {@code WORKER_TASK_TYPES}.
+     *
+     * @throws ConfigException when a plugin claims a built-in or another plugin's type, or
+     *     {@code WORKER_TASK_TYPES} names a type nothing runs
+     */
+    public static Handlers handlers(RunnerConfig config) {
+        Set<String> wanted = config.taskTypes();
+        Map<String, TaskHandler> byType = new LinkedHashMap<>();
+        List<AutoCloseable> resources = new ArrayList<>();
+        Plugins plugins = config.pluginsDir().map(Plugins::load).orElse(Plugins.NONE);
+        resources.add(plugins);
+        try {
+            for (TaskHandler plugin : plugins.handlers()) {
+                String type = plugin.taskType();
+                if (BUILT_IN_TYPES.contains(type)) {
+                    throw new ConfigException("plugin " + Plugins.origin(plugin) + " declares task type '" + type
+                            + "', which is built in: give the plugin's handler another type");
+                }
+                TaskHandler previous = byType.putIfAbsent(type, plugin);
+                if (previous != null) {
+                    throw new ConfigException("task type '" + type + "' is declared by two plugins: "
+                            + Plugins.origin(previous) + " and " + Plugins.origin(plugin));
+                }
+            }
+            Set<String> available = new TreeSet<>(byType.keySet());
+            available.addAll(BUILT_IN_TYPES);
+            for (String type : wanted) {
+                if (!available.contains(type)) {
+                    throw new ConfigException("WORKER_TASK_TYPES names '" + type + "', which no handler runs;"
+                            + " available: " + String.join(", ", available));
+                }
+            }
+            byType.keySet().removeIf(type -> !wanted.isEmpty() && !wanted.contains(type));
+            boolean needAi = wanted.isEmpty() || BUILT_IN_TYPES.stream().anyMatch(wanted::contains);
+            if (needAi) {
+                AiHandlers ai = AiHandlers.create(config.ai());
+                resources.add(ai);
+                for (TaskHandler h : ai.handlers()) {
+                    if (wanted.isEmpty() || wanted.contains(h.taskType())) {
+                        byType.put(h.taskType(), h);
+                    }
+                }
+            }
+            return new Handlers(List.copyOf(byType.values()), resources);
+        } catch (RuntimeException e) {
+            new Handlers(List.of(), resources).close();
+            throw e;
+        }
+    }
+
+    /** Handlers and what must be closed after the worker stops. */
+    public record Handlers(List<TaskHandler> handlers, List<AutoCloseable> resources) implements AutoCloseable {
+        @Override
+        public void close() {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    org.slf4j.LoggerFactory.getLogger(Components.class).warn("closing {} failed: {}", r, e.toString());
+                }
+            }
+        }
+    }
+}

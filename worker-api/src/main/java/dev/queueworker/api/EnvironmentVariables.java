@@ -67,7 +67,9 @@ public final class EnvironmentVariables {
                 throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
             }
             if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " must be " + min + " to " + max + ", was " + v);
+                throw new IllegalArgumentException(name + " must be "
+                        + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max)
+                        + ", was " + v);
             }
             return n;
         });

@@ -127,6 +127,7 @@ public final class RunnerConfig {
                     + " AZURE_STORAGE_ACCOUNT_NAME with a managed identity); use UseDevelopmentStorage=true for Azurite,"
                     + " or QUEUE_PROVIDER=mock to try the worker without Azure");
         }
+        env.string("AZURE_STORAGE_CONNECTION_STRING").ifPresent(RunnerConfig::checkConnectionString);
         if (queueKind == QueueKind.AZURE) {
             String problem = AzureQueueProvider.checkClientId(workerOptions.clientId());
             if (problem != null) {
@@ -232,6 +233,31 @@ public final class RunnerConfig {
         env.duration("WEBHOOK_READ_TIMEOUT").ifPresent(b::readTimeout);
         env.integer("WEBHOOK_MAX_QUICK_ATTEMPTS", 1, 100).ifPresent(b::maxAttempts);
         return b;
+    }
+
+    /** A syntax check that names what is missing and never quotes the value (it holds the account key). */
+    static void checkConnectionString(String value) {
+        Map<String, String> parts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String part : value.split(";")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING must be Key=value pairs separated by ';'"
+                        + " (copy it from the storage account's Access keys), or UseDevelopmentStorage=true");
+            }
+            parts.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+        }
+        if ("true".equalsIgnoreCase(parts.get("UseDevelopmentStorage"))) {
+            return;
+        }
+        if (!parts.containsKey("AccountKey") && !parts.containsKey("SharedAccessSignature")) {
+            throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING has neither AccountKey nor SharedAccessSignature");
+        }
+        if (!parts.containsKey("AccountName") && !parts.containsKey("QueueEndpoint")) {
+            throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING has neither AccountName nor QueueEndpoint");
+        }
     }
 
     private static Set<String> taskTypes(String list) {

@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# Installs the queue-worker daemon for one client as systemd units. See deploy/README.md.
+set -euo pipefail
+
+PROG=install-worker-service.sh
+
+usage() {
+  cat <<'USAGE'
+Usage: install-worker-service.sh CLIENT_ID DIR [options]
+
+Installs the queue-worker daemon for one client as systemd services:
+  /etc/systemd/system/queue-worker-CLIENT_ID.service    one worker
+  /etc/systemd/system/queue-worker-CLIENT_ID@.service   several: queue-worker-CLIENT_ID@1, @2, ...
+Both read DIR/.env (EnvironmentFile), run in DIR and run DIR/queue-worker.jar as the user 'worker'.
+
+  CLIENT_ID     lowercase letters, digits and single hyphens, at most 50 characters
+  DIR           absolute install directory, e.g. /opt/queue-worker (holds queue-worker.jar,
+                .env and data/); not under /home, /root, /run/user, /tmp or /var/tmp
+
+Options:
+  --root STAGING  write every file under STAGING (STAGING/etc/systemd/system/..., STAGING/DIR/...);
+                  create no user, change no owner, call no systemctl: print what it would do
+  --user NAME     the system user the service runs as (default: worker)
+  --memory SIZE   MemoryMax of each service, e.g. 512M, 1G, 2G (default: 1G); the heap (-Xmx)
+                  is 5/8 of it
+  --java PATH     the java executable (default: /usr/bin/java)
+  --no-enable     do not run 'systemctl enable' (daemon-reload still runs)
+  -h, --help      print this help
+
+Running it again is safe: the units are rewritten, an existing DIR/.env is kept.
+Exit codes: 0 installed, 1 a step failed, 2 bad usage.
+USAGE
+}
+
+fail_usage() {
+  # One line on stderr, exit 2 (bad usage); --help shows the usage.
+  echo "$PROG: $*" >&2
+  exit 2
+}
+
+fail() {
+  echo "$PROG: $*" >&2
+  exit 1
+}
+
+client_id=""
+dir=""
+staging=""
+user_name="worker"
+memory="1G"
+java_bin="/usr/bin/java"
+enable=1
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --root|--user|--memory|--java)
+      [ $# -ge 2 ] || fail_usage "$1 needs a value"
+      case "$1" in
+        --root) staging="$2" ;;
+        --user) user_name="$2" ;;
+        --memory) memory="$2" ;;
+        --java) java_bin="$2" ;;
+      esac
+      shift 2 ;;
+    --root=*) staging="${1#*=}"; shift ;;
+    --user=*) user_name="${1#*=}"; shift ;;
+    --memory=*) memory="${1#*=}"; shift ;;
+    --java=*) java_bin="${1#*=}"; shift ;;
+    --no-enable) enable=0; shift ;;
+    --) shift; break ;;
+    -*) fail_usage "unknown option $1" ;;
+    *)
+      if [ -z "$client_id" ]; then client_id="$1"
+      elif [ -z "$dir" ]; then dir="$1"
+      else fail_usage "unexpected argument '$1'"
+      fi
+      shift ;;
+  esac
+done
+while [ $# -gt 0 ]; do
+  if [ -z "$client_id" ]; then client_id="$1"
+  elif [ -z "$dir" ]; then dir="$1"
+  else fail_usage "unexpected argument '$1'"
+  fi
+  shift
+done
+
+# ---- validation: each failure is one line and exit 2 ----
+[ -n "$client_id" ] || fail_usage "CLIENT_ID is missing"
+[ -n "$dir" ] || fail_usage "DIR is missing"
+
+# The queues are {CLIENT_ID}-tasks and {CLIENT_ID}-tasks-poison (Azure: 3-63 characters, lowercase
+# letters, digits, single hyphens, no hyphen first or last), so CLIENT_ID has at most 50 characters.
+if [ "${#client_id}" -gt 50 ] || ! [[ "$client_id" =~ ^[a-z0-9]+(-[a-z0-9]+)*$ ]]; then
+  fail_usage "invalid CLIENT_ID '$client_id': expected lowercase letters, digits and single hyphens (not first or last), at most 50 characters"
+fi
+
+[[ "$dir" == /* ]] || fail_usage "DIR must be an absolute path, got '$dir'"
+while [ "${#dir}" -gt 1 ] && [[ "$dir" == */ ]]; do dir="${dir%/}"; done
+# Unit files treat spaces, quotes, '%' and '\' specially: keep DIR to plain path characters.
+if ! [[ "$dir" =~ ^(/[A-Za-z0-9._-]+)+$ ]] || [[ "/$dir/" == */../* ]] || [[ "$dir/" == */./* ]]; then
+  fail_usage "DIR must be a plain absolute path (letters, digits, '.', '_', '-', no '.' or '..' parts, not /), got '$dir'"
+fi
+case "$dir/" in
+  /home/*|/root/*|/run/user/*) fail_usage "DIR '$dir' is hidden from the service by ProtectHome=yes: choose e.g. /opt/queue-worker" ;;
+  /tmp/*|/var/tmp/*) fail_usage "DIR '$dir' is replaced by a private /tmp in the service (PrivateTmp=yes): choose e.g. /opt/queue-worker" ;;
+  /proc/*|/sys/*|/dev/*|/etc/*|/usr/*|/boot/*) fail_usage "DIR '$dir' is a system directory: choose e.g. /opt/queue-worker" ;;
+esac
+
+[[ "$user_name" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || fail_usage "invalid --user '$user_name': expected a system user name (lowercase, at most 32 characters)"
+
+# --memory: a whole number of M or G (systemd units, base 1024). The heap gets 5/8 of it.
+if [[ "$memory" =~ ^([1-9][0-9]*)([MmGg])$ ]]; then
+  memory_mb="${BASH_REMATCH[1]}"
+  case "${BASH_REMATCH[2]}" in [Gg]) memory_mb=$((memory_mb * 1024)) ;; esac
+  memory="${BASH_REMATCH[1]}$(printf '%s' "${BASH_REMATCH[2]}" | tr 'mg' 'MG')"
+else
+  fail_usage "invalid --memory '$memory': expected a size like 512M or 1G"
+fi
+[ "$memory_mb" -ge 256 ] || fail_usage "--memory $memory is too small: the worker needs at least 256M"
+heap_mb=$((memory_mb * 5 / 8))
+
+[[ "$java_bin" =~ ^(/[A-Za-z0-9._+-]+)+$ ]] || fail_usage "--java must be an absolute path to the java executable, got '$java_bin'"
+
+if [ -n "$staging" ]; then
+  [[ "$staging" == /* ]] || staging="$PWD/$staging"
+  while [ "${#staging}" -gt 1 ] && [[ "$staging" == */ ]]; do staging="${staging%/}"; done
+  [ "$staging" != "/" ] || staging=""
+fi
+
+# ---- the unit text: one function for both units, so they cannot drift ----
+
+# unit_text DESCRIPTION DATA_DIR WRITABLE_DIR HEADER_NOTE EXTRA_SERVICE_LINES
+unit_text() {
+  local description="$1" data_dir="$2" writable_dir="$3" instance_note="$4" extra_lines="$5"
+  local extra_block=""
+  [ -z "$extra_lines" ] || extra_block=$'\n'"$extra_lines"
+  cat <<UNIT
+# queue-worker for client '${client_id}'. Written by deploy/systemd/install-worker-service.sh:
+# edit the script's options and run it again rather than this file, or add a drop-in with
+# 'systemctl edit' (a drop-in survives reinstalls).
+#
+# systemd-analyze security --offline=true scores this unit 1.1 OK (systemd 252); the
+# deployment test asserts 2.0 or lower.
+#
+${instance_note}
+
+[Unit]
+Description=${description}
+Documentation=https://github.com/queue-worker/queue-worker/tree/main/deploy
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=exec
+User=${user_name}
+Group=${user_name}
+WorkingDirectory=${dir}
+# The worker also reads ${dir}/.env itself; the variables systemd passes win, and they are the same.
+EnvironmentFile=${dir}/.env
+# Leave WORKER_DATA_DIR out of .env: EnvironmentFile= wins over Environment=, and the data directory
+# must stay inside ReadWritePaths= below, the only place the service may write.
+Environment=WORKER_DATA_DIR=${data_dir}
+# The in-process embedding model unpacks its tokenizer library under DJL_CACHE_DIR (default
+# ~/.djl.ai, read-only here); keep it beside the data, which is writable.
+Environment=DJL_CACHE_DIR=${data_dir}/.djl.ai
+# Heap: MemoryMax=${memory} below is the whole process (heap, metaspace, thread stacks, code cache,
+# direct buffers, the native ONNX runtime of the local model); -Xmx${heap_mb}m is 5/8 of it. An
+# explicit -Xmx rather than -XX:MaxRAMPercentage: the JVM sizes the latter from the cgroup limit
+# only when it detects it, which depends on the JDK build and cgroup version; -Xmx does not.
+# ExitOnOutOfMemoryError: a worker out of heap exits (status 3) and Restart= starts a fresh one.
+ExecStart=${java_bin} -Xmx${heap_mb}m -XX:+ExitOnOutOfMemoryError -XX:ErrorFile=${data_dir}/hs_err_pid%%p.log -jar ${dir}/queue-worker.jar run${extra_block}
+
+# Exit codes: 0 clean shutdown, 1 runtime failure (restarted), 2 bad configuration (not restarted:
+# fix .env, then 'systemctl restart'). 143 is a JVM ended by SIGTERM, which is a clean stop too.
+Restart=on-failure
+RestartSec=10s
+RestartPreventExitStatus=2
+SuccessExitStatus=143
+# SIGTERM drains: running tasks get WORKER_SHUTDOWN_TIMEOUT (default 30s) to finish. TimeoutStopSec
+# must be longer or systemd SIGKILLs a draining worker; raise both together.
+KillSignal=SIGTERM
+KillMode=mixed
+TimeoutStopSec=60s
+MemoryMax=${memory}
+SyslogIdentifier=queue-worker-${client_id}
+UMask=0027
+
+# ---- sandbox (what a JVM tolerates) ----
+NoNewPrivileges=yes
+CapabilityBoundingSet=
+AmbientCapabilities=
+PrivateTmp=yes
+PrivateMounts=yes
+PrivateDevices=yes
+DevicePolicy=closed
+PrivateUsers=yes
+ProtectSystem=strict
+ProtectHome=yes
+ReadWritePaths=${writable_dir}
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+ProtectProc=invisible
+# Not ProcSubset=pid: it hides /proc/net, and a JDK 17 that cannot read /proc/net/if_inet6
+# disables IPv6 altogether ("Protocol family unavailable"), e.g. for a Supabase direct connection.
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+RemoveIPC=yes
+KeyringMode=private
+# The network is the job (queue, blobs, webhooks, database, model APIs): no IPAddressDeny=.
+RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX
+SystemCallArchitectures=native
+# @resources and @privileged are refused with EPERM rather than a kill: the JVM tries setrlimit()
+# at start to raise its file limit and carries on when refused.
+SystemCallFilter=@system-service
+SystemCallFilter=~@privileged @resources
+SystemCallErrorNumber=EPERM
+# Not MemoryDenyWriteExecute=: the JIT compiler needs writable and executable memory.
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+}
+
+# ---- actions ----
+
+root_path() { printf '%s%s' "$staging" "$1"; }
+
+say() { echo "$PROG: $*"; }
+
+would() {
+  # In staging mode, print a step that would touch the machine instead of doing it.
+  if [ -n "$staging" ]; then
+    say "would run: $*"
+  else
+    "$@"
+  fi
+}
+
+write_file() {
+  # write_file PATH MODE: content on stdin; replaced only when it changed.
+  local path="$1" mode="$2" tmp
+  tmp="$(mktemp "${path}.XXXXXX")"
+  cat >"$tmp"
+  chmod "$mode" "$tmp"
+  if [ -f "$path" ] && cmp -s "$tmp" "$path"; then
+    rm -f "$tmp"
+    chmod "$mode" "$path"
+    say "unchanged $path"
+  else
+    mv -f "$tmp" "$path"
+    say "wrote $path"
+  fi
+}
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+env_example="$script_dir/../../.env.worker.example"
+
+unit_dir="$(root_path /etc/systemd/system)"
+service="queue-worker-${client_id}"
+
+if [ -z "$staging" ]; then
+  [ "$(id -u)" -eq 0 ] || fail "must run as root (or use --root STAGING to write into a staging directory)"
+  command -v systemctl >/dev/null 2>&1 || fail "systemctl not found: this script installs systemd units"
+  [ -x "$java_bin" ] || say "warning: $java_bin is not executable here; install Java 17 or pass --java PATH"
+fi
+
+# 1. The system user: no login, home DIR (read-only to it).
+if [ -n "$staging" ]; then
+  say "would run: useradd --system --user-group --home-dir $dir --no-create-home --shell /usr/sbin/nologin $user_name (unless the user exists)"
+elif id -u "$user_name" >/dev/null 2>&1; then
+  say "user $user_name exists"
+else
+  nologin="$(command -v nologin || echo /usr/sbin/nologin)"
+  useradd --system --user-group --home-dir "$dir" --no-create-home --shell "$nologin" "$user_name"
+  say "created system user $user_name"
+fi
+
+# 2. DIR (root-owned, read-only to the service) and the data directory (the service's).
+mkdir -p "$(root_path "$dir")" "$(root_path "$dir/data")" "$unit_dir"
+chmod 0755 "$(root_path "$dir")"
+chmod 0750 "$(root_path "$dir/data")"
+would chown root:root "$dir"
+would chown "$user_name:$user_name" "$dir/data"
+
+# 3. DIR/.env: kept when present (it holds the secrets); else started from .env.worker.example.
+env_file="$(root_path "$dir/.env")"
+if [ -f "$env_file" ]; then
+  say "kept $env_file"
+else
+  {
+    echo "# queue-worker settings for client '${client_id}' (systemd EnvironmentFile=)."
+    echo "# Every variable, its default and meaning: .env.worker.example and docs/configuration.md."
+    if [ -f "$env_example" ]; then
+      sed -e "s/^CLIENT_ID=.*/CLIENT_ID=${client_id}/" "$env_example"
+    else
+      echo "CLIENT_ID=${client_id}"
+      echo "AZURE_STORAGE_CONNECTION_STRING="
+    fi
+  } | write_file "$env_file" 0640
+fi
+chmod 0640 "$env_file"
+would chown "root:$user_name" "$dir/.env"
+
+# 4. The units.
+unit_text "queue-worker for client ${client_id}" "$dir/data" "$dir/data" \
+"# One worker; for several on the same queue use ${service}@.service." "" \
+  | write_file "$unit_dir/${service}.service" 0644
+unit_text "queue-worker for client ${client_id}, worker %i" "$dir/data/%i" "$dir/data" \
+"# Template: 'systemctl enable --now ${service}@1 ${service}@2'
+# runs two workers on the same queue, each with its own data directory
+# ${dir}/data/<instance>.
+# ReadWritePaths= must name a directory that exists: it names ${dir}/data, and
+# ExecStartPre= creates the instance's directory inside it, as the service user, in the sandbox." \
+"# Each instance's own data directory (runs as the service user, inside the sandbox).
+ExecStartPre=/bin/mkdir -p ${dir}/data/%i" \
+  | write_file "$unit_dir/${service}@.service" 0644
+
+# 5. systemd.
+would systemctl daemon-reload
+if [ "$enable" -eq 1 ]; then
+  would systemctl enable "${service}.service"
+fi
+
+if [ ! -f "$(root_path "$dir/queue-worker.jar")" ]; then
+  say "next: copy worker-runner/target/queue-worker.jar to $dir/queue-worker.jar"
+fi
+say "next: fill in $dir/.env, then 'systemctl start ${service}' (or ${service}@1, @2, ... for several workers)"

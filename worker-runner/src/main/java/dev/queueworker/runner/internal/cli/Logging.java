@@ -17,7 +17,7 @@ import java.util.Set;
  */
 final class Logging {
 
-    private static final Set<String> DAEMON_COMMANDS = Set.of("run", "demo", "bench");
+    private static final Set<String> DAEMON_COMMANDS = Set.of("run", "demo");
 
     private Logging() {
     }

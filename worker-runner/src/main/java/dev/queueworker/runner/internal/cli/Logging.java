@@ -17,7 +17,8 @@ import java.util.Set;
  */
 final class Logging {
 
-    private static final Set<String> DAEMON_COMMANDS = Set.of("run", "demo", "bench");
+    // Not "demo": its standard output is its display, which engine log lines would break up.
+    private static final Set<String> DAEMON_COMMANDS = Set.of("run", "bench");
 
     private Logging() {
     }

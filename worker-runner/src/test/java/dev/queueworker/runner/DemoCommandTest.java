@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.queueworker.core.WebhookSignature;
 import dev.queueworker.runner.internal.cli.Cli;
 import dev.queueworker.runner.internal.cli.CliContext;
+import dev.queueworker.runner.internal.demo.Demo;
+import dev.queueworker.runner.internal.demo.DemoReport;
 import dev.queueworker.runner.internal.demo.DemoWebhookReceiver;
 import dev.queueworker.runner.internal.demo.ProgressDisplay;
+import dev.queueworker.runner.internal.demo.SampleDocuments;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,6 +121,22 @@ class DemoCommandTest {
         assertThat(exit).as("exit code; output:%n%s%nerr:%n%s", output, errors()).isZero();
         assertThat(output).doesNotContain("webhook <-").doesNotContain("Loading")
                 .contains("Summary of southhaven-parking.html").contains("tasks       6 of 6 completed, 0 failed");
+    }
+
+    @Test
+    void tasksStillRunningAtTheDeadlineAreReportedAsWithoutAnOutcome() throws Exception {
+        Demo demo = new Demo(new Demo.Settings(SampleDocuments.bundled(), true, SampleDocuments.SUMMARIZED_SAMPLE, null,
+                false, Duration.ofMillis(1), 1), new ProgressDisplay(new PrintStream(out, true, StandardCharsets.UTF_8),
+                ProgressDisplay.Mode.PLAIN), Clock.systemUTC());
+
+        DemoReport report = demo.run();
+
+        assertThat(report.finished()).isFalse();
+        assertThat(report.ok()).isFalse();
+        assertThat(report.missing()).isPositive();
+        assertThat(report.completed() + report.missing()).isEqualTo(6);
+        assertThat(output()).containsPattern("tasks       \\d of 6 completed, 0 failed, \\d without an outcome")
+                .doesNotContain("Next:");
     }
 
     @Test

@@ -153,6 +153,9 @@ public final class Demo {
                 display.line("Submitted " + messages.size() + " tasks; the worker takes them off the queue:");
 
                 long tasksStart = System.nanoTime();
+                if (stopRequested) {
+                    return report(false, modelTime, Duration.ZERO, since(start), dataDir);
+                }
                 boolean finished;
                 try (Worker worker = Worker.builder()
                         .queue(queue)

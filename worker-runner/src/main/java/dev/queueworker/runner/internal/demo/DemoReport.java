@@ -31,8 +31,9 @@ public record DemoReport(int tasks, int completed, int failed, int missing, int 
         Duration total, Path keptDataDir, boolean finished, boolean stopped) {
 
     /** Where a newcomer goes next. */
-    public static final String NEXT = "Next: docs/getting-started.md - run against Azurite with `queue-worker run`,"
-            + " send tasks with `queue-worker submit`.";
+    public static final List<String> NEXT = List.of(
+            "Next: docs/getting-started.md - run the worker against Azurite with",
+            "`queue-worker run` and send it tasks with `queue-worker submit`.");
 
     public DemoReport {
         formats = List.copyOf(formats);
@@ -51,15 +52,17 @@ public record DemoReport(int tasks, int completed, int failed, int missing, int 
                 + (missing > 0 ? ", " + missing + " without an outcome" : ""));
         lines.add("  documents   " + documentsIngested + " of " + documents + " ingested (" + String.join(", ", formats)
                 + "), " + chunks + " chunks stored");
-        lines.add("  webhooks    " + webhooks + " received, "
-                + (badSignatures == 0 ? "all signatures valid" : badSignatures + " with a bad signature"));
+        lines.add("  webhooks    " + (webhooks == 0 ? "none received" : webhooks + " received, "
+                + (badSignatures == 0 ? "all signatures valid" : badSignatures + " with a bad signature")));
         lines.add("  time        " + Demo.seconds(total) + " in all: " + Demo.seconds(modelTime)
                 + " loading the model, " + Demo.seconds(tasksTime) + " running the tasks");
         if (keptDataDir != null) {
             lines.add("  data        kept in " + keptDataDir + " (chunks.json)");
         }
-        lines.add("");
-        lines.add(NEXT);
+        if (ok()) {
+            lines.add("");
+            lines.addAll(NEXT);
+        }
         return lines;
     }
 }

@@ -300,8 +300,9 @@ public final class Demo {
         @Override
         public void taskRetryScheduled(Task task, Throwable error, Duration delay) {
             DemoTask t = tasks.get(task.id());
-            display.line((t == null ? task.id() : t.label()) + ": attempt " + task.attempt() + " failed ("
-                    + error.getMessage() + "); trying again in " + seconds(delay));
+            String why = error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName();
+            display.line((t == null ? task.id() : t.label()) + ": attempt " + task.attempt() + " failed (" + why
+                    + "); trying again in " + seconds(delay));
         }
 
         @Override
@@ -328,8 +329,8 @@ public final class Demo {
         LinkedHashSet<String> formats = new LinkedHashSet<>();
         docs.forEach(d -> formats.add(d.format()));
         display.line("queue-worker demo: the whole pipeline in this process, no external service.");
-        display.line("  queue       in memory, client \"" + CLIENT_ID + "\": " + docs.size() + " ingest tasks and 1"
-                + " summarize task");
+        display.line("  queue       in memory, client \"" + CLIENT_ID + "\": " + docs.size()
+                + (docs.size() == 1 ? " ingest task" : " ingest tasks") + " and 1 summarize task");
         display.line("  documents   " + docs.size() + (settings.bundled() ? " bundled samples (" : " files (")
                 + String.join(", ", formats) + ") in an in-memory document store");
         display.line("  embeddings  all-MiniLM-L6-v2 in this process; chunks kept in memory");

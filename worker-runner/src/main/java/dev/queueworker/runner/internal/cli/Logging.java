@@ -17,7 +17,9 @@ import java.util.Set;
  */
 final class Logging {
 
-    private static final Set<String> DAEMON_COMMANDS = Set.of("run", "demo");
+    // Only the daemon logs to standard output. Not "demo" (its standard output is its display) nor
+    // "bench" (its RESULT lines; and logging every task at INFO would measure the console).
+    private static final Set<String> DAEMON_COMMANDS = Set.of("run");
 
     private Logging() {
     }

@@ -25,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
@@ -77,8 +79,11 @@ final class RunCommand implements Callable<Integer> {
             if (handlers.handlers().isEmpty()) {
                 throw new ConfigException("no task handler to run: WORKER_TASK_TYPES and WORKER_PLUGINS_DIR leave none");
             }
-            DocumentStore documents = Components.documents(config, httpClient);
+            // The document store is built beside the queue: both load much of the Azure SDK and make a call.
+            CompletableFuture<DocumentStore> pendingDocuments = CompletableFuture.supplyAsync(
+                    () -> Components.documents(config, httpClient));
             QueueProvider queue = connectQueue(config, httpClient);
+            DocumentStore documents = documents(pendingDocuments);
             if (queue == null) {
                 log.info("Stopped before the queue answered");
                 return Cli.OK;
@@ -116,6 +121,17 @@ final class RunCommand implements Callable<Integer> {
                 binder.close();
             }
             registry.close();
+        }
+    }
+
+    private static DocumentStore documents(CompletableFuture<DocumentStore> pending) throws InterruptedException {
+        try {
+            return pending.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code queue-worker version}. */
-@Command(name = "version", description = "Prints the version, the Java runtime and the operating system.")
+@Command(name = "version", mixinStandardHelpOptions = true, description = "Prints the version, the Java runtime and the operating system.")
 final class VersionCommand implements Callable<Integer> {
 
     private final CliContext context;

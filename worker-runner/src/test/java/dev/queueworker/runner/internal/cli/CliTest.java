@@ -1,0 +1,99 @@
+package dev.queueworker.runner.internal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return Cli.execute(new CliContext(env, dir, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)), args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "demo", "submit", "check", "poison", "bench", "version"})
+    void everyCommandHasHelp(String command) {
+        assertThat(run(Map.of(), command, "--help")).isZero();
+        assertThat(out()).startsWith("Usage: queue-worker " + command);
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void theTopLevelHelpListsCommandsAndExitCodes() {
+        assertThat(run(Map.of(), "--help")).isZero();
+        assertThat(out()).contains("run ", "demo ", "submit ", "check ", "poison ", "bench ", "version ",
+                "Exit codes:", "2  bad usage or configuration");
+    }
+
+    @Test
+    void noCommandOrAnUnknownOneIsBadUsage() {
+        assertThat(run(Map.of())).isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("name a command");
+        assertThat(run(Map.of(), "serve")).isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("Unmatched argument at index 0: 'serve'");
+    }
+
+    @Test
+    void versionPrintsTheVersionAndRuntime() {
+        assertThat(run(Map.of(), "version")).isZero();
+        assertThat(out()).startsWith("queue-worker ").contains("Java " + System.getProperty("java.version"));
+    }
+
+    @Test
+    void aBadVariablePrintsOneLineAndExits2WithoutStartingAnything() {
+        assertThat(run(Map.of("QUEUE_PROVIDER", "mock", "WORKER_MAX_MESSAGES", "40"), "run")).isEqualTo(Cli.USAGE);
+        assertThat(err()).isEqualTo("queue-worker: configuration error: WORKER_MAX_MESSAGES must be between 1 and 32,"
+                + " was 40" + System.lineSeparator());
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void secretsStayOutOfConfigurationErrors() {
+        String key = "c2VjcmV0LWFjY291bnQta2V5LXRoYXQtbXVzdC1uZXZlci1zaG93";
+        assertThat(run(Map.of("AZURE_STORAGE_CONNECTION_STRING", "AccountName=a;Key=" + key,
+                "DATABASE_URL", "postgresql://u:hunter2@db:port/x"), "run")).isEqualTo(Cli.USAGE);
+        assertThat(err()).startsWith("queue-worker: configuration error: AZURE_STORAGE_CONNECTION_STRING")
+                .doesNotContain(key);
+        assertThat(run(Map.of("QUEUE_PROVIDER", "mock", "DATABASE_URL", "postgresql://u:hunter2@db:port/x"), "run"))
+                .isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("DATABASE_URL").doesNotContain("hunter2");
+    }
+
+    @Test
+    void aMissingEnvFileIsBadUsage() {
+        assertThat(run(Map.of(), "run", "--env-file", "nope.env")).isEqualTo(Cli.USAGE);
+        assertThat(err()).isEqualTo("queue-worker: configuration error: --env-file nope.env: no such file"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void benchNeedsItsServiceNamed() {
+        assertThat(run(Map.of(), "bench", "azure")).isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("bench azure needs --connection-string or AZURE_STORAGE_CONNECTION_STRING");
+        assertThat(run(Map.of(), "bench")).isEqualTo(Cli.USAGE);
+        assertThat(err()).contains("name a benchmark: engine, azure or ingest");
+    }
+}

@@ -103,6 +103,45 @@ class RunProcessIT {
     }
 
     @Test
+    void waitsAliveButNotReadyUntilTheQueueAnswersAndLogsJsonLines() throws Exception {
+        int httpPort = freePort();
+        try (Azurite late = Azurite.start()) {
+            late.stop();
+            Map<String, String> env = new HashMap<>();
+            env.put("CLIENT_ID", "late");
+            env.put("AZURE_STORAGE_CONNECTION_STRING", late.connectionString());
+            env.put("AZURE_STORAGE_MAX_TRIES", "1");
+            env.put("WORKER_TASK_TYPES", "summarize");
+            env.put("WORKER_HTTP_PORT", Integer.toString(httpPort));
+            env.put("WORKER_DATA_DIR", work.resolve("data").toString());
+            env.put("LOG_FORMAT", "json");
+            try (QueueWorkerProcess daemon = QueueWorkerProcess.start(work, env, "256m", "run")) {
+                daemon.awaitOutput("Queue not reachable", DEADLINE);
+                assertThat(get(httpPort, "/health/live")).isEqualTo("200 live\n");
+                assertThat(get(httpPort, "/health/ready")).startsWith("503 not ready: the queue does not answer");
+
+                late.restart();
+                daemon.awaitOutput("queue-worker ready", DEADLINE);
+                assertThat(get(httpPort, "/health/ready")).isEqualTo("200 ready\n");
+                daemon.terminate();
+                assertThat(daemon.awaitExit(DEADLINE)).as(daemon.output()).isZero();
+
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                List<String> lines = daemon.output().lines().toList();
+                assertThat(lines).hasSizeGreaterThan(5);
+                for (String line : lines) {
+                    com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
+                    assertThat(node.path("level").asText()).as(line).isIn("INFO", "WARN");
+                    assertThat(node.path("loggerName").asText()).as(line).isNotEmpty();
+                    assertThat(node.path("formattedMessage").asText()).as(line).isNotEmpty();
+                }
+                // Start-up retries stay few: one line per attempt, with growing delays.
+                assertThat(lines.stream().filter(l -> l.contains("Queue not reachable")).count()).isBetween(1L, 6L);
+            }
+        }
+    }
+
+    @Test
     void aBadVariableStopsStartUpWithOneLineAndExitCode2() {
         QueueWorkerProcess.Result result = QueueWorkerProcess.run(work, Map.of(
                 "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(), "WORKER_VISIBILITY_TIMEOUT", "soon"),

@@ -243,7 +243,6 @@ public final class PoisonAdmin {
                 }
             }
         }
-        entries.clear();
     }
 
     /**

@@ -382,8 +382,8 @@ public final class ConnectivityChecks {
                 rows = count.getLong(1);
             }
         }
-        return CheckResult.ok("vector table", table + ": " + dims + ", as the model's"
-                + (rows >= 0 ? ", about " + rows + " chunks" : ""));
+        return CheckResult.ok("vector table", table + ": " + dims + ", matching the model"
+                + (rows >= 0 ? "; about " + rows + " chunks" : ""));
     }
 
     private static String single(Connection connection, String sql) throws SQLException {

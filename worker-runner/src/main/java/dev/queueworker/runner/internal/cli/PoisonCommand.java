@@ -104,15 +104,19 @@ final class PoisonCommand implements Runnable {
             for (PoisonAdmin.Entry entry : entries) {
                 PoisonMessage p = entry.envelope();
                 if (p == null) {
-                    table.row(entry.message().messageId(), "-", "-", entry.message().insertedAt().toString(), "-",
+                    table.row(entry.message().messageId(), "-", "-", seconds(entry.message().insertedAt()), "-",
                             TextTable.truncate("not a poison envelope: " + entry.problem(), 60));
                 } else {
                     table.row(entry.message().messageId(), p.taskId() == null ? "-" : p.taskId(),
-                            p.taskType() == null ? "-" : p.taskType(), p.failedAt().toString(),
+                            p.taskType() == null ? "-" : p.taskType(), seconds(p.failedAt()),
                             Long.toString(p.attempts()), TextTable.truncate(p.errorType() + ": " + p.reason(), 60));
                 }
             }
             return table;
+        }
+
+        private static String seconds(java.time.Instant instant) {
+            return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
         }
     }
 

@@ -270,11 +270,11 @@ public final class AzureQueueProvider implements QueueProvider {
         }
     }
 
-    private static String text(com.azure.core.util.BinaryData body) {
+    static String text(com.azure.core.util.BinaryData body) {
         return body == null ? "" : new String(body.toBytes(), StandardCharsets.UTF_8);
     }
 
-    private static Instant instant(OffsetDateTime time) {
+    static Instant instant(OffsetDateTime time) {
         return time == null ? Instant.EPOCH : time.toInstant();
     }
 
@@ -285,8 +285,48 @@ public final class AzureQueueProvider implements QueueProvider {
         }
     }
 
+    /**
+     * The poison queue, for inspecting and replaying dead messages ({@code queue-worker poison}). It
+     * shares this provider's clients and settings; requeued bodies go to this provider's task queue.
+     */
+    public AzurePoisonQueue poisonQueue() {
+        return new AzurePoisonQueue(poison, tasks);
+    }
+
+    /**
+     * Whether the task queue exists: one request that creates nothing, for health checks (the
+     * other operations create a missing queue again).
+     *
+     * @throws RetryableException or {@link PermanentException} when Azure Storage does not answer
+     */
+    public boolean exists() {
+        return exists(tasks);
+    }
+
+    static boolean exists(QueueClient queue) {
+        try {
+            queue.getProperties();
+            return true;
+        } catch (QueueStorageException e) {
+            if (QueueErrorCode.QUEUE_NOT_FOUND.equals(e.getErrorCode())) {
+                return false;
+            }
+            throw translate("reading the properties of", queue, e, false);
+        } catch (RuntimeException e) {
+            throw translate("reading the properties of", queue, e, false);
+        }
+    }
+
     /** Maps an SDK failure onto the engine's exception tree, keeping status and error code. */
     private static RuntimeException translate(String action, QueueClient queue, RuntimeException e) {
+        return translate(action, queue, e, true);
+    }
+
+    /**
+     * Maps an SDK failure onto the engine's exception tree, keeping status and error code; a missing
+     * queue is created again when {@code createMissing}, else reported as a {@link PermanentException}.
+     */
+    static RuntimeException translate(String action, QueueClient queue, RuntimeException e, boolean createMissing) {
         String where = action + " queue " + queue.getQueueName();
         HttpResponseException response = findCause(e, HttpResponseException.class);
         if (response != null && response.getResponse() != null) {
@@ -296,6 +336,9 @@ public final class AzureQueueProvider implements QueueProvider {
             String what = where + " failed: HTTP " + status + (codeText == null ? "" : " " + codeText);
             if (QueueErrorCode.POP_RECEIPT_MISMATCH.equals(code) || QueueErrorCode.MESSAGE_NOT_FOUND.equals(code)) {
                 return new LeaseLostException(what, e, status, codeText);
+            }
+            if (QueueErrorCode.QUEUE_NOT_FOUND.equals(code) && !createMissing) {
+                return new PermanentException(what + " (the queue does not exist)", e, status, codeText);
             }
             if (QueueErrorCode.QUEUE_NOT_FOUND.equals(code)) {
                 // Someone deleted the queue: make it again, and let the engine try once more.

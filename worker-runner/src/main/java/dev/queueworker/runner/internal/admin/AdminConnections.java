@@ -1,0 +1,79 @@
+package dev.queueworker.runner.internal.admin;
+
+import dev.queueworker.azure.AzureBlobDocumentStore;
+import dev.queueworker.azure.AzureQueueProvider;
+import dev.queueworker.runner.internal.config.ConfigException;
+import dev.queueworker.runner.internal.config.RunnerConfig;
+import java.time.Duration;
+import okhttp3.OkHttpClient;
+
+/**
+ * The Azure clients of the operator commands ({@code submit}, {@code check}, {@code poison}), built
+ * from the same settings as the daemon's but with their own retry budget, and able to leave missing
+ * queues and containers alone.
+ */
+public final class AdminConnections {
+
+    private AdminConnections() {
+    }
+
+    /**
+     * Refuses {@code QUEUE_PROVIDER=mock} for a command that must reach the queue workers read.
+     *
+     * @throws ConfigException naming the command
+     */
+    public static void requireSharedQueue(RunnerConfig config, String command) {
+        if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
+            throw new ConfigException(command + " needs a shared queue; QUEUE_PROVIDER=mock lives inside one process");
+        }
+    }
+
+    /**
+     * The Azure queue provider of {@code config}.
+     *
+     * @param createQueues whether to create the queues when missing (one request each)
+     * @param maxTries tries per call; 1 for a quick answer
+     * @param tryTimeout how long one try may take
+     */
+    public static AzureQueueProvider queue(RunnerConfig config, OkHttpClient http, boolean createQueues, int maxTries,
+            Duration tryTimeout) {
+        AzureQueueProvider.Builder b = AzureQueueProvider.builder()
+                .clientId(config.workerOptions().clientId())
+                .messageEncoding(config.messageEncoding())
+                .createQueues(createQueues)
+                .maxTries(maxTries)
+                .tryTimeout(tryTimeout)
+                .okHttpClient(http);
+        config.azureConnectionString().ifPresent(b::connectionString);
+        config.azureAccountName().ifPresent(b::accountName);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** The Azure Blob document store of {@code config}, never creating the container, for {@code check}. */
+    public static AzureBlobDocumentStore blobStore(RunnerConfig config, OkHttpClient http, int maxTries,
+            Duration tryTimeout) {
+        AzureBlobDocumentStore.Builder b = AzureBlobDocumentStore.builder()
+                .containerName(config.azureContainerName())
+                .createContainer(false)
+                .maxTries(maxTries)
+                .tryTimeout(tryTimeout)
+                .okHttpClient(http);
+        config.azureConnectionString().ifPresent(b::connectionString);
+        config.azureAccountName().ifPresent(b::accountName);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** Shuts down the OkHttp client's threads and connections, so a short command exits promptly. */
+    public static void close(OkHttpClient http) {
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+}

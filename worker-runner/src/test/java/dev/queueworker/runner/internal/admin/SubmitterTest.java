@@ -1,0 +1,108 @@
+package dev.queueworker.runner.internal.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.queueworker.runner.internal.config.RunnerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The message and document name {@code submit} makes, and its usage errors, without any service. */
+class SubmitterTest {
+
+    @TempDir
+    Path dir;
+
+    private RunnerConfig config(Map<String, String> extra) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true", "CLIENT_ID", "southhaven"));
+        env.putAll(extra);
+        return RunnerConfig.load(env, dir, null);
+    }
+
+    @Test
+    void builds_the_design_message_and_names_the_blob_with_the_template() throws Exception {
+        Files.writeString(dir.resolve("report.txt"), "hello");
+        Submitter.Prepared prepared = Submitter.prepare(config(Map.of("BLOB_NAME_TEMPLATE", "{document_set}/{filename}")),
+                new Submitter.Request("ingest", Path.of("report.txt"), "policies", "https://app.example/hook",
+                        "{\"max_words\": 200}", "task-1"), dir);
+
+        JsonNode message = new ObjectMapper().readTree(prepared.message());
+        assertThat(message.get("task_id").asText()).isEqualTo("task-1");
+        assertThat(message.get("task_type").asText()).isEqualTo("ingest");
+        assertThat(message.get("webhook_url").asText()).isEqualTo("https://app.example/hook");
+        assertThat(message.get("payload")).isEqualTo(new ObjectMapper().readTree(
+                "{\"filename\":\"report.txt\",\"document_set\":\"policies\",\"max_words\":200}"));
+        assertThat(prepared.documentName()).isEqualTo("policies/report.txt");
+    }
+
+    @Test
+    void a_payload_only_task_gets_a_random_uuid_and_no_document() throws Exception {
+        Submitter.Prepared prepared = Submitter.prepare(config(Map.of()),
+                new Submitter.Request("noop", null, null, null, "{\"n\": 1}", null), dir);
+
+        JsonNode message = new ObjectMapper().readTree(prepared.message());
+        assertThat(message.get("task_id").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(message.has("webhook_url")).isFalse();
+        assertThat(prepared.documentName()).isNull();
+    }
+
+    @Test
+    void usage_errors_name_the_option() throws Exception {
+        Files.writeString(dir.resolve("a.txt"), "a");
+        RunnerConfig config = config(Map.of("BLOB_NAME_TEMPLATE", "{document_set}/{filename}"));
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("ingest", Path.of("missing.pdf"), "s", null, null, null), dir))
+                .isInstanceOf(UsageException.class).hasMessage("--file missing.pdf: no such file");
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("ingest", Path.of("a.txt"), "s", null, "{not json", null), dir))
+                .isInstanceOf(UsageException.class).hasMessageStartingWith("--payload is not valid JSON");
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("ingest", Path.of("a.txt"), "s", null, "[1]", null), dir))
+                .isInstanceOf(UsageException.class).hasMessageStartingWith("--payload must be a JSON object");
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("ingest", Path.of("a.txt"), "s", null, "{\"document_set\": \"other\"}", null), dir))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--document-set");
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("ingest", Path.of("a.txt"), null, null, null, null), dir))
+                .isInstanceOf(UsageException.class).hasMessageContaining("payload.document_set");
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("Ingest!", Path.of("a.txt"), "s", null, null, null), dir))
+                .isInstanceOf(UsageException.class).hasMessageStartingWith("TYPE must be a task type");
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("noop", null, null, null, null, null), dir))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--file").hasMessageContaining("--payload");
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("noop", null, null, "ftp://x", "{\"n\": 1}", null), dir))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--webhook-url");
+    }
+
+    @Test
+    void the_cli_exits_2_for_usage_errors_and_for_the_mock_queue() throws Exception {
+        Files.writeString(dir.resolve("a.txt"), "a");
+        AdminCli.Run json = AdminCli.run(Map.of("AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true"), dir,
+                "submit", "ingest", "--file", "a.txt", "--document-set", "s", "--payload", "{oops");
+        assertThat(json.exitCode()).as(json.toString()).isEqualTo(2);
+        assertThat(json.err()).contains("--payload is not valid JSON");
+        assertThat(json.out()).isEmpty();
+
+        AdminCli.Run mock = AdminCli.run(Map.of("QUEUE_PROVIDER", "mock"), dir,
+                "submit", "ingest", "--file", "a.txt", "--document-set", "s");
+        assertThat(mock.exitCode()).isEqualTo(2);
+        assertThat(mock.err().strip()).isEqualTo("queue-worker: configuration error: submit needs a shared queue;"
+                + " QUEUE_PROVIDER=mock lives inside one process");
+
+        AdminCli.Run poison = AdminCli.run(Map.of("QUEUE_PROVIDER", "mock"), dir, "poison", "list");
+        assertThat(poison.exitCode()).isEqualTo(2);
+        assertThat(poison.err()).contains("poison needs a shared queue");
+
+        AdminCli.Run purge = AdminCli.run(Map.of("QUEUE_PROVIDER", "mock"), dir, "poison", "purge");
+        assertThat(purge.exitCode()).isEqualTo(2);
+        assertThat(purge.err()).contains("add --yes");
+    }
+}

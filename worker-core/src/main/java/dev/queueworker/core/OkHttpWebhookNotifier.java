@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.Dns;
@@ -231,6 +232,32 @@ public final class OkHttpWebhookNotifier implements WebhookNotifier {
                 return new Attempt(Outcome.RETRY_LATER, 0, detail, null);
             }
         }
+    }
+
+    /**
+     * Why this notifier would refuse to send to {@code url}, without sending anything: not an
+     * http(s) URL, a host outside {@code allowedHosts}, or a host that is or resolves to a
+     * link-local or cloud-metadata address. Empty when it would send. Resolves the host name; for
+     * connectivity checks such as {@code queue-worker check}.
+     *
+     * @throws UnknownHostException when the host name does not resolve
+     */
+    public Optional<String> refusalReason(String url) throws UnknownHostException {
+        HttpUrl parsed = url == null ? null : HttpUrl.parse(url.strip());
+        if (parsed == null) {
+            return Optional.of("not an http(s) URL");
+        }
+        String refused = guard(parsed);
+        if (refused != null) {
+            return Optional.of(refused);
+        }
+        for (InetAddress address : InetAddress.getAllByName(parsed.host())) {
+            String reason = blockedReason(address);
+            if (reason != null) {
+                return Optional.of(parsed.host() + " resolves to " + address.getHostAddress() + ", " + reason);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Why {@code url} must not be contacted, or null when it may. */

@@ -306,4 +306,24 @@ class OkHttpWebhookNotifierTest {
         assertThat(receiver.awaitCount(1, WAIT).get(0).signatureValid()).isTrue();
         assertThat(original.toString()).doesNotContain("MfKQ9");
     }
+
+    @Test
+    void refusalReasonAppliesTheSendingRulesWithoutSending() throws Exception {
+        OkHttpWebhookNotifier open = OkHttpWebhookNotifier.builder().build();
+        assertThat(open.refusalReason("http://127.0.0.1:9/hook")).isEmpty();
+        assertThat(open.refusalReason("http://169.254.169.254/latest/meta-data"))
+                .contains("169.254.169.254 is a link-local/cloud-metadata address");
+        assertThat(open.refusalReason("http://[fd00:ec2::254]/")).hasValueSatisfying(r -> assertThat(r)
+                .contains("a cloud-metadata address"));
+        assertThat(open.refusalReason("ftp://app.example/")).contains("not an http(s) URL");
+        assertThat(open.refusalReason("http://localhost/hook")).isEmpty();
+
+        OkHttpWebhookNotifier restricted = OkHttpWebhookNotifier.builder()
+                .allowedHosts(List.of("*.hooks.example", "localhost")).build();
+        assertThat(restricted.refusalReason("https://other.example/x")).contains("other.example is not in allowedHosts");
+        assertThat(restricted.refusalReason("http://localhost:8080/x")).isEmpty();
+        assertThatThrownBy(() -> restricted.refusalReason("https://a.hooks.example/x"))
+                .isInstanceOf(java.net.UnknownHostException.class);
+        assertThat(receiver.received()).isEmpty();
+    }
 }

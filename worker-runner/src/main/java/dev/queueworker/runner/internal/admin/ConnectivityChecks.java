@@ -13,7 +13,6 @@ import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.runner.internal.cli.Errors;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.wiring.Components;
-import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +24,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -412,90 +411,21 @@ public final class ConnectivityChecks {
             return CheckResult.fail("webhook", "WEBHOOK_URL is not an http(s) URL", "check WEBHOOK_URL");
         }
         String shown = url.newBuilder().username("").password("").query(null).fragment(null).build().toString();
-        String host = url.host().toLowerCase(Locale.ROOT);
-        List<String> allowed = allowedHosts();
-        if (!allowed.isEmpty() && allowed.stream().noneMatch(pattern -> hostMatches(pattern, host))) {
-            return CheckResult.fail("webhook", shown + ": " + host + " is not in WEBHOOK_ALLOWED_HOSTS",
-                    "add " + host + " to WEBHOOK_ALLOWED_HOSTS or fix WEBHOOK_URL");
-        }
-        InetAddress[] addresses;
+        Optional<String> refusal;
         try {
-            addresses = InetAddress.getAllByName(host);
+            // The notifier's own rules (allowed hosts, link-local and metadata addresses); nothing is sent.
+            refusal = config.webhooks().build().refusalReason(value);
         } catch (UnknownHostException e) {
-            return CheckResult.fail("webhook", shown + ": " + host + " does not resolve",
+            return CheckResult.fail("webhook", shown + ": " + url.host() + " does not resolve",
                     "check WEBHOOK_URL's host name and this machine's DNS");
         }
-        for (InetAddress address : addresses) {
-            String reason = blockedReason(address);
-            if (reason != null) {
-                return CheckResult.fail("webhook", shown + ": " + host + " is " + (url.host().equals(
-                        address.getHostAddress()) ? "" : "at " + address.getHostAddress() + ", ") + reason
-                        + "; webhooks there are refused", "point WEBHOOK_URL at the frontend's own address");
-            }
+        if (refusal.isPresent()) {
+            String reason = refusal.get().replace("allowedHosts", "WEBHOOK_ALLOWED_HOSTS");
+            return CheckResult.fail("webhook", shown + ": " + reason + "; webhooks there are refused",
+                    reason.contains("WEBHOOK_ALLOWED_HOSTS") ? "add " + url.host() + " to WEBHOOK_ALLOWED_HOSTS or fix"
+                            + " WEBHOOK_URL" : "point WEBHOOK_URL at the frontend's own address");
         }
-        return CheckResult.ok("webhook", shown + ": " + host + " resolves to "
-                + String.join(", ", Arrays.stream(addresses).map(InetAddress::getHostAddress).distinct().limit(3)
-                        .toList()) + (allowed.isEmpty() ? "" : ", allowed") + " (nothing sent)");
-    }
-
-    private List<String> allowedHosts() {
-        String value = config.variables().get("WEBHOOK_ALLOWED_HOSTS");
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        return Arrays.stream(value.split(",")).map(h -> h.strip().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
-                .toList();
-    }
-
-    /** The notifier's rule: {@code *.example.com} matches subdomains, anything else the exact host. */
-    static boolean hostMatches(String pattern, String host) {
-        if (pattern.startsWith("*.")) {
-            return host.endsWith(pattern.substring(1)) && host.length() > pattern.length() - 1;
-        }
-        return pattern.equals(host);
-    }
-
-    /**
-     * The notifier's request-forgery rule (OkHttpWebhookNotifier): link-local and cloud-metadata
-     * addresses, in any IPv6 form, and the unspecified address are refused; loopback and private ones
-     * are allowed.
-     */
-    static String blockedReason(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (b.length == 16) {
-            byte[] metadata = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
-            if (Arrays.equals(b, metadata)) {
-                return "a cloud-metadata address";
-            }
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            mapped &= (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-            boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
-            for (int i = 4; i < 12 && nat64; i++) {
-                nat64 = b[i] == 0;
-            }
-            if (mapped || nat64) {
-                String reason = ipv4Reason(new byte[] {b[12], b[13], b[14], b[15]});
-                return reason == null ? null : "an IPv4-mapped " + reason;
-            }
-            if (address.isLinkLocalAddress()) {
-                return "a link-local address";
-            }
-            return address.isAnyLocalAddress() ? "the unspecified address" : null;
-        }
-        return ipv4Reason(b);
-    }
-
-    private static String ipv4Reason(byte[] b) {
-        if ((b[0] & 0xff) == 169 && (b[1] & 0xff) == 254) {
-            return "a link-local/cloud-metadata address";
-        }
-        if (b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0) {
-            return "the unspecified address";
-        }
-        return null;
+        return CheckResult.ok("webhook", shown + ": allowed (nothing sent)");
     }
 
     // --- running ----------------------------------------------------------------------------------------

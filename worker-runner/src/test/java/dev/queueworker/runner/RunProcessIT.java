@@ -2,7 +2,7 @@ package dev.queueworker.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.queueworker.runner.testing.QueueWorkerProcess;
+import dev.queueworker.test.QueueWorkerProcess;
 import dev.queueworker.test.Azurite;
 import dev.queueworker.test.RecordingWebhookReceiver;
 import dev.queueworker.test.RecordingWebhookReceiver.ReceivedWebhook;
@@ -76,7 +76,7 @@ class RunProcessIT {
                 QueueWorkerProcess.Result submitted = QueueWorkerProcess.run(work, env, DEADLINE, "submit", "ingest",
                         "--file", file.toString(), "--document-set", "town", "--webhook-url", receiver.url());
                 assertThat(submitted.exitCode()).as(submitted.output()).isZero();
-                taskIds.add(lastLine(submitted.output()));
+                taskIds.add(taskId(submitted.output()));
             }
 
             for (String taskId : taskIds) {
@@ -151,9 +151,10 @@ class RunProcessIT {
                 + " must be a duration such as 30s, 2m or 500ms, was 'soon'");
     }
 
-    private static String lastLine(String output) {
-        String[] lines = output.strip().split("\n");
-        return lines[lines.length - 1].strip();
+    /** The line submit prints on standard output (merged here with its confirmation on standard error). */
+    private static String taskId(String output) {
+        return output.lines().filter(l -> l.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
+                .findFirst().orElseThrow(() -> new AssertionError("no task id in: " + output));
     }
 
     private static String get(int port, String path) throws Exception {

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
-import java.nio.charset.StandardCharsets;
+import dev.queueworker.test.PluginJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +19,9 @@ class PluginsTest {
     @TempDir
     Path dir;
 
-    /** Compiles a handler of {@code type} into {@code <name>.jar} in {@code pluginsDir}, with its services file. */
-    static Path pluginJar(Path pluginsDir, String name, String className, String type) throws Exception {
-        Path src = Files.createDirectories(pluginsDir.resolveSibling("src-" + name)).resolve(className + ".java");
-        Files.writeString(src, """
+    /** A handler of {@code type} in {@code <name>.jar} in {@code pluginsDir}, compiled apart from the daemon. */
+    static Path pluginJar(Path pluginsDir, String name, String className, String type) {
+        return PluginJar.build(pluginsDir.resolve(name + ".jar"), "example.plugin." + className, """
                 package example.plugin;
                 public final class %s implements dev.queueworker.api.TaskHandler {
                     public String taskType() { return "%s"; }
@@ -36,20 +31,6 @@ class PluginsTest {
                     }
                 }
                 """.formatted(className, type));
-        Path classes = Files.createDirectories(pluginsDir.resolveSibling("classes-" + name));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp", System.getProperty("java.class.path"),
-                src.toString());
-        assertThat(rc).as("javac").isZero();
-        Files.createDirectories(pluginsDir);
-        Path jar = pluginsDir.resolve(name + ".jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("example/plugin/" + className + ".class"));
-            out.write(Files.readAllBytes(classes.resolve("example/plugin/" + className + ".class")));
-            out.putNextEntry(new JarEntry("META-INF/services/" + TaskHandler.class.getName()));
-            out.write(("example.plugin." + className + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        return jar;
     }
 
     private RunnerConfig config(Path pluginsDir, String taskTypes) {
@@ -61,6 +42,7 @@ class PluginsTest {
     void aPluginJarsHandlerRunsAndTheBuiltInOnesAreNotLoadedWhenNotWanted() throws Exception {
         Path plugins = dir.resolve("plugins");
         pluginJar(plugins, "echo", "EchoHandler", "echo");
+        Files.createDirectories(plugins);
         Files.writeString(plugins.resolve("README.txt"), "not a jar: ignored");
         try (Components.Handlers handlers = Components.handlers(config(plugins, "echo"))) {
             assertThat(handlers.handlers()).extracting(TaskHandler::taskType).containsExactly("echo");

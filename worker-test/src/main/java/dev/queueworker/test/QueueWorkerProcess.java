@@ -1,4 +1,4 @@
-package dev.queueworker.runner.testing;
+package dev.queueworker.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -8,3 +8,5 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -ntp install "$@"
 # The examples build as users' projects would: against the artifacts just installed.
 ./mvnw -B -ntp -f examples/pom.xml verify "$@"
+# The Node producer, against Azurite and the queue-worker.jar built above.
+(cd examples/frontend-node && npm ci --no-audit --no-fund && npm test)

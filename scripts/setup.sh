@@ -35,6 +35,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# The Azure SDK for JavaScript (examples/frontend-node) needs Node 20; Debian 12's nodejs is 18.
+# Then Node 20 comes from the npm registry into .services/node20, which scripts/test.sh puts first
+# on the PATH.
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ] && [ ! -x .services/node20/node_modules/.bin/node ]; then
+  echo "setup: installing Node 20 from the npm registry (the system's is $(node --version))"
+  npm install --prefix .services/node20 --no-audit --no-fund --loglevel=error node@20 >/dev/null
+fi
+
 azurite=.services/node/node_modules/.bin/azurite
 if [ ! -x "$azurite" ] || ! grep -q "\"version\": \"$AZURITE_VERSION\"" .services/node/node_modules/azurite/package.json 2>/dev/null; then
   echo "setup: installing azurite $AZURITE_VERSION"

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
+# Node 20 when setup.sh had to install it beside an older system Node.
+if [ -x .services/node20/node_modules/.bin/node ]; then export PATH="$PWD/.services/node20/node_modules/.bin:$PATH"; fi
 ./mvnw -B -ntp install "$@"
 # The examples build as users' projects would: against the artifacts just installed.
 ./mvnw -B -ntp -f examples/pom.xml verify "$@"

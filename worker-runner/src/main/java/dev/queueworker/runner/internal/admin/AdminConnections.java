@@ -4,7 +4,9 @@ import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
+import dev.queueworker.runner.internal.wiring.Components;
 import java.time.Duration;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 
 /**
@@ -37,35 +39,21 @@ public final class AdminConnections {
      */
     public static AzureQueueProvider queue(RunnerConfig config, OkHttpClient http, boolean createQueues, int maxTries,
             Duration tryTimeout) {
-        AzureQueueProvider.Builder b = AzureQueueProvider.builder()
-                .clientId(config.workerOptions().clientId())
-                .messageEncoding(config.messageEncoding())
-                .createQueues(createQueues)
-                .maxTries(maxTries)
-                .tryTimeout(tryTimeout)
-                .okHttpClient(http);
-        config.azureConnectionString().ifPresent(b::connectionString);
-        config.azureAccountName().ifPresent(b::accountName);
-        try {
-            return b.build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigException(e.getMessage());
-        }
+        return build(() -> Components.azureQueue(config, http).createQueues(createQueues).maxTries(maxTries)
+                .tryTimeout(tryTimeout).build());
     }
 
     /** The Azure Blob document store of {@code config}, never creating the container, for {@code check}. */
     public static AzureBlobDocumentStore blobStore(RunnerConfig config, OkHttpClient http, int maxTries,
             Duration tryTimeout) {
-        AzureBlobDocumentStore.Builder b = AzureBlobDocumentStore.builder()
-                .containerName(config.azureContainerName())
-                .createContainer(false)
-                .maxTries(maxTries)
-                .tryTimeout(tryTimeout)
-                .okHttpClient(http);
-        config.azureConnectionString().ifPresent(b::connectionString);
-        config.azureAccountName().ifPresent(b::accountName);
+        return build(() -> Components.azureBlobs(config, http).createContainer(false).maxTries(maxTries)
+                .tryTimeout(tryTimeout).build());
+    }
+
+    /** A builder's complaint about a setting is a configuration error. */
+    private static <T> T build(Supplier<T> builder) {
         try {
-            return b.build();
+            return builder.get();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -50,6 +50,11 @@ public final class Components {
         if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
             return new InMemoryQueueProvider();
         }
+        return azureQueue(config, http).build();
+    }
+
+    /** A builder of the Azure queue provider of {@code config}: account, client id, encoding, retries, HTTP client. */
+    public static AzureQueueProvider.Builder azureQueue(RunnerConfig config, OkHttpClient http) {
         AzureQueueProvider.Builder b = AzureQueueProvider.builder()
                 .clientId(config.workerOptions().clientId())
                 .messageEncoding(config.messageEncoding())
@@ -58,7 +63,17 @@ public final class Components {
                 .okHttpClient(http);
         config.azureConnectionString().ifPresent(b::connectionString);
         config.azureAccountName().ifPresent(b::accountName);
-        return b.build();
+        return b;
+    }
+
+    /** A builder of the Azure blob document store of {@code config}: account, container, HTTP client. */
+    public static AzureBlobDocumentStore.Builder azureBlobs(RunnerConfig config, OkHttpClient http) {
+        AzureBlobDocumentStore.Builder b = AzureBlobDocumentStore.builder()
+                .containerName(config.azureContainerName())
+                .okHttpClient(http);
+        config.azureConnectionString().ifPresent(b::connectionString);
+        config.azureAccountName().ifPresent(b::accountName);
+        return b;
     }
 
     /** The document store of {@code DOCUMENT_STORE}. */
@@ -75,12 +90,7 @@ public final class Components {
                 }
                 return new FileSystemDocumentStore(config.documentsDir());
             default:
-                AzureBlobDocumentStore.Builder b = AzureBlobDocumentStore.builder()
-                        .containerName(config.azureContainerName())
-                        .okHttpClient(http);
-                config.azureConnectionString().ifPresent(b::connectionString);
-                config.azureAccountName().ifPresent(b::accountName);
-                return b.build();
+                return azureBlobs(config, http).build();
         }
     }
 

@@ -135,6 +135,7 @@ class IngestFaultsIT {
             secondLog = second.output();
 
             int duplicates = Outcomes.assertCompletedOncePerOutcome(receiver, taskIds);
+            assertNoDocumentTextIn(firstLog + secondLog, "the workers'");
             long rerun = taskIds.stream().filter(id -> secondLog.contains("Processing task " + id + ":")
                     && firstLog.contains("Processing task " + id + ":")).count();
             Figures.of("1-kill").put("tasks", DOCUMENTS).put("completed_before_kill", completedBeforeKill)
@@ -176,11 +177,14 @@ class IngestFaultsIT {
             assertThat(worker.awaitExit(Duration.ofMinutes(1))).as(worker.output()).isZero();
 
             String log = worker.output();
+            assertNoDocumentTextIn(log, "the worker's");
+            long noisy = log.lines().filter(l -> !l.matches("^\\S+ (INFO|DEBUG|TRACE) .*")).count();
             Set<String> retried = taskIds.stream().filter(id -> log.contains("Task " + id + " failed on attempt"))
                     .collect(Collectors.toSet());
             int duplicates = Outcomes.assertCompletedOncePerOutcome(receiver, taskIds);
             Figures.of("4-postgres-restart").put("tasks", DOCUMENTS).put("completed_before_stop", completedBefore)
                     .put("outage_s", seconds(up - down)).put("retried_tasks", retried.size())
+                    .put("warn_error_lines", noisy)
                     .put("duplicate_webhooks", duplicates).put("lost", 0)
                     .put("recovery_s", seconds(recovered - up)).put("rows_equal_clean_run", true).print();
             assertThat(retried).as("tasks retried after the database failed them").isNotEmpty();
@@ -200,6 +204,17 @@ class IngestFaultsIT {
         assertThat(ChunkTable.count(postgres, table)).isEqualTo(ChunkTable.count(postgres, REFERENCE_TABLE));
         assertThat(ChunkTable.embeddingsDiffering(postgres, table, REFERENCE_TABLE, 1e-3))
                 .as("chunks whose embedding differs from the clean run's").isZero();
+    }
+
+    /**
+     * No line quotes a document: the sample texts mark each sentence "(notice notice-N.M)", which no
+     * log line of the worker should hold (file names are "notice-NN.txt"). Failed database writes once
+     * logged whole statements with their values; long lines are the other sign of it.
+     */
+    static void assertNoDocumentTextIn(String log, String which) {
+        assertThat(log).as("%s log quoting a document", which).doesNotContain("(notice notice-");
+        assertThat(log.lines().filter(l -> l.length() > 2_000).count()).as("%s log lines over 2,000 characters", which)
+                .isZero();
     }
 
     /** Submits one ingest task per sample, every other one Base64-encoded; returns the task ids. */

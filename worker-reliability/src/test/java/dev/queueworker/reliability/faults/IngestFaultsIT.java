@@ -136,6 +136,7 @@ class IngestFaultsIT {
 
             int duplicates = Outcomes.assertCompletedOncePerOutcome(receiver, taskIds);
             assertNoDocumentTextIn(firstLog + secondLog, "the workers'");
+            assertRowsAsReference(table);
             long rerun = taskIds.stream().filter(id -> secondLog.contains("Processing task " + id + ":")
                     && firstLog.contains("Processing task " + id + ":")).count();
             Figures.of("1-kill").put("tasks", DOCUMENTS).put("completed_before_kill", completedBeforeKill)
@@ -146,7 +147,6 @@ class IngestFaultsIT {
         } finally {
             WorkerLogs.keep(secondWorker, "1-kill-second");
         }
-        assertRowsAsReference(table);
     }
 
     /** Scenario 4: PostgreSQL stops mid-ingestion and comes back: affected tasks retry and complete, rows exact. */
@@ -178,6 +178,7 @@ class IngestFaultsIT {
 
             String log = worker.output();
             assertNoDocumentTextIn(log, "the worker's");
+            assertRowsAsReference(table);
             long noisy = log.lines().filter(l -> !l.matches("^\\S+ (INFO|DEBUG|TRACE) .*")).count();
             Set<String> retried = taskIds.stream().filter(id -> log.contains("Task " + id + " failed on attempt"))
                     .collect(Collectors.toSet());
@@ -191,7 +192,6 @@ class IngestFaultsIT {
         } finally {
             WorkerLogs.keep(restartWorker, "4-postgres-restart");
         }
-        assertRowsAsReference(table);
     }
 
     private static void assertRowsAsReference(String table) {

@@ -69,6 +69,18 @@ class PgVectorIngestTest {
     }
 
     @Test
+    void aDocumentWhoseTextHoldsNulCharactersIsIngested() throws Exception {
+        // PDF text extraction yields U+0000 now and then; PostgreSQL's text type cannot hold it.
+        put("scanned.txt", IngestHandlerTest.paragraphs(3).replace(". ", ".\u0000 "));
+        try (AiHandlers ai = handlers(table)) {
+            TaskResult result = ingest(ai, "scanned.txt");
+
+            assertThat(rows(table)).hasSize(result.data().get("chunks").asInt()).isNotEmpty()
+                    .noneMatch(row -> row.indexOf('\u0000') >= 0);
+        }
+    }
+
+    @Test
     void aTableOfAnotherDimensionStopsStartUpAndNothingIsWritten() throws Exception {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + table + " (embedding_id UUID PRIMARY KEY, embedding vector(1536), text TEXT,"

@@ -17,6 +17,7 @@ import dev.queueworker.api.RetryableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +26,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -399,6 +401,7 @@ public final class PgVectorChunkStore implements ChunkStore {
         String state = sqlState(e);
         String what = "cannot " + action + " in PostgreSQL at " + url.location() + " (DATABASE_URL)";
         String reason = serverMessage(e);
+        e = withoutBatch(e);
         if (state != null && state.startsWith("28")) {
             return new IllegalStateException(what + ": the server rejected user '" + url.user()
                     + "' or the password of DATABASE_URL (" + state + ": " + reason + ")", e);
@@ -407,10 +410,11 @@ public final class PgVectorChunkStore implements ChunkStore {
             return new IllegalStateException(what + ": database '" + url.database() + "' of DATABASE_URL does not exist",
                     e);
         }
+        String withState = state == null || reason.contains(state) ? reason : reason + " (SQLSTATE " + state + ")";
         if (isTransient(e, state)) {
-            return new RetryableException(what + ": " + reason, e, 0, state);
+            return new RetryableException(what + ": " + withState, e, 0, state);
         }
-        return new PermanentException(what + ": " + reason, e, 0, state);
+        return new PermanentException(what + ": " + withState, e, 0, state);
     }
 
     /** The most specific SQLState in the chain (Hikari's timeouts wrap the driver's exception). */
@@ -424,14 +428,58 @@ public final class PgVectorChunkStore implements ChunkStore {
         return state;
     }
 
-    private static String serverMessage(Throwable e) {
-        Throwable deepest = e;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException) {
-                deepest = t;
+    /**
+     * What went wrong, for log lines, poison reasons and webhooks: the first line of the outermost
+     * and of the innermost SQL error. Never a failed batch's own message, which
+     * quotes the statement with its values (the document's text, every vector component), and never
+     * PostgreSQL's {@code Detail:} lines, which may quote a failing row.
+     */
+    static String serverMessage(SQLException e) {
+        List<SQLException> chain = new ArrayList<>();
+        Throwable t = e;
+        while (t != null && chain.size() < 20) {
+            if (t instanceof SQLException sql) {
+                if (!(sql instanceof BatchUpdateException)) {
+                    chain.add(sql);
+                }
+                t = sql.getNextException() != null ? sql.getNextException() : sql.getCause();
+            } else {
+                t = t.getCause();
             }
         }
-        return e == deepest ? String.valueOf(e.getMessage()) : e.getMessage() + "; " + deepest.getMessage();
+        if (chain.isEmpty()) {
+            return "a batch of statements failed";
+        }
+        String first = firstLine(chain.get(0));
+        String last = firstLine(chain.get(chain.size() - 1));
+        return first.equals(last) ? first : first + "; " + last;
+    }
+
+    /**
+     * The error behind a failed batch, so that an application logging the exception with its causes
+     * does not log the statement's values either.
+     */
+    static SQLException withoutBatch(SQLException e) {
+        SQLException current = e;
+        for (int i = 0; i < 20 && current instanceof BatchUpdateException; i++) {
+            if (current.getNextException() != null) {
+                current = current.getNextException();
+            } else if (current.getCause() instanceof SQLException cause) {
+                current = cause;
+            } else {
+                return new SQLException("a batch of statements failed", current.getSQLState(), current.getErrorCode());
+            }
+        }
+        return current;
+    }
+
+    private static String firstLine(SQLException e) {
+        String message = String.valueOf(e.getMessage()).strip();
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+            message = message.substring(0, newline).strip();
+        }
+        return message.length() <= 300 ? message : message.substring(0, 300) + "...";
     }
 
     private static boolean isTransient(SQLException e, String state) {

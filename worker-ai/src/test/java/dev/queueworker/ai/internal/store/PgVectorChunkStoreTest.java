@@ -238,6 +238,47 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
     }
 
     @Test
+    void aRejectedChunkIsReportedWithoutTheDocumentsTextOrVectors() {
+        // PostgreSQL refuses NUL in text (22021). The driver's message for a failed batch quotes the
+        // whole statement with its values: the document's text and every vector component. That
+        // message becomes log lines, the poison reason and the failed webhook's error, so it must not
+        // be passed on.
+        ChunkStore store = open(DIMENSION);
+        Doc doc = new Doc("manuals", "guide.pdf", 1, 2);
+        String confidential = "Confidential salary table of the board \u0000 do not share";
+        doc.segments.set(1, dev.langchain4j.data.segment.TextSegment.from(confidential, doc.segments.get(1).metadata()));
+
+        Throwable failure = catchThrowable(() -> doc.replaceIn(store));
+
+        assertThat(failure).isInstanceOf(dev.queueworker.api.PermanentException.class)
+                .hasMessageContaining("replace the chunks of manuals/guide.pdf")
+                .hasMessageContaining("22021");
+        assertThat(failure.getMessage()).doesNotContain("Confidential salary", "Chunk 0 of guide.pdf", "INSERT INTO")
+                .doesNotContain(Float.toString(doc.embeddings.get(0).vector()[0]));
+        assertThat(failure.getMessage().length()).isLessThan(600);
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            assertThat(String.valueOf(cause.getMessage())).as("message of cause %s", cause.getClass().getName())
+                    .doesNotContain("Confidential salary", "Chunk 0 of guide.pdf");
+        }
+        assertThat(store.count("manuals", "guide.pdf")).isZero();
+    }
+
+    @Test
+    void aBatchLostWithItsConnectionIsDescribedByTheErrorBehindIt() {
+        java.sql.BatchUpdateException batch = new java.sql.BatchUpdateException(
+                "Batch entry 0 INSERT INTO t VALUES ('secret text', '[0.1,0.2]') was aborted", "08006", 0, new int[0],
+                new SQLException("An I/O error occurred while sending to the backend.", "08006"));
+
+        assertThat(PgVectorChunkStore.serverMessage(batch))
+                .isEqualTo("An I/O error occurred while sending to the backend.");
+        assertThat(PgVectorChunkStore.withoutBatch(batch).getMessage())
+                .isEqualTo("An I/O error occurred while sending to the backend.");
+        assertThat(PgVectorChunkStore.serverMessage(new SQLException("ERROR: null value in column \"text\"\n"
+                + "  Detail: Failing row contains (secret text).", "23502")))
+                .isEqualTo("ERROR: null value in column \"text\"");
+    }
+
+    @Test
     void toStringHasNoPassword() {
         ChunkStore store = open(DIMENSION);
 

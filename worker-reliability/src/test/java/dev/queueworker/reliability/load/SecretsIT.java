@@ -73,8 +73,11 @@ class SecretsIT {
             QueueClient tasks = LoadKit.queue(conn, "secrets-tasks");
             QueueClient poison = LoadKit.queue(conn, "secrets-tasks-poison");
             BlobContainerClient documents = LoadKit.container(conn, "documents");
-            LoadKit.upload(documents, "notice.txt", "The harbour of Southhaven opens at nine and closes at five. "
-                    .repeat(30).getBytes(StandardCharsets.UTF_8), "text/plain");
+            // One document per task: an unchanged document is not embedded again.
+            for (String id : List.of("ok-ingest", "ok-summary", "bad-key-ingest", "bad-key-summary", "db-down-ingest")) {
+                LoadKit.upload(documents, id + ".txt", ("The harbour of Southhaven opens at nine and closes at five ("
+                        + id + "). ").repeat(30).getBytes(StandardCharsets.UTF_8), "text/plain");
+            }
 
             int httpPort = LoadKit.freePort();
             Map<String, String> env = new HashMap<>();
@@ -144,7 +147,7 @@ class SecretsIT {
             assertThat(openAi.authorizations).containsOnly("Bearer " + openAiKey);
             assertThat(captured.get("poison list")).contains("bad-key-ingest", "db-down-ingest");
             assertThat(captured.get("check (401)")).contains("401");
-            assertThat(captured.get("check --json (db down)")).contains("FAIL");
+            assertThat(captured.get("check --json (db down)")).contains("\"result\" : \"fail\"", "PostgreSQL");
             List<JsonNode> envelopes = LoadKit.drain(poison);
             assertThat(envelopes).extracting(e -> e.path("task_id").asText())
                     .containsExactlyInAnyOrder("bad-key-ingest", "bad-key-summary", "db-down-ingest");
@@ -189,7 +192,7 @@ class SecretsIT {
     }
 
     private static String task(String id, String type) {
-        return "{\"task_id\":\"" + id + "\",\"task_type\":\"" + type + "\",\"payload\":{\"filename\":\"notice.txt\","
+        return "{\"task_id\":\"" + id + "\",\"task_type\":\"" + type + "\",\"payload\":{\"filename\":\"" + id + ".txt\","
                 + "\"document_set\":\"town\"}}";
     }
 

@@ -57,7 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  * report the CPU used per task and the load average, to show the headroom. Shorter calls
  * ({@code -Dreliability.load.latencyMillis=50}) measure CPU and Azurite, not the engine's scaling.
  *
- * <p>N is 400 by default; {@code -Dreliability.soak=true} runs 10,000 ({@code -Dreliability.load.tasks}
+ * <p>N is 320 by default (about 45 s for one worker); {@code -Dreliability.soak=true} runs 10,000 ({@code -Dreliability.load.tasks}
  * sets any N, {@code -Dreliability.load.concurrency} the slots per worker).
  */
 class LoadIT {
@@ -93,7 +93,7 @@ class LoadIT {
         if (configured != null) {
             return configured;
         }
-        return Boolean.getBoolean("reliability.soak") ? 10_000 : 400;
+        return Boolean.getBoolean("reliability.soak") ? 10_000 : 320;
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MediaTypeRegistry;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.ParseContext;
+import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.parser.ParseRecord;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
@@ -232,7 +233,11 @@ public final class TikaDocumentParser {
         WriteOutContentHandler limited = new WriteOutContentHandler(new ToTextContentHandler(text),
                 limits.maxCharacters(), false, context);
         DropDetector dropped = new DropDetector(limited, limits.maxCharacters());
-        Tika.PARSER.parse(in, new BodyContentHandler(dropped), metadata, context);
+        // Shielded: the caller still reads the rest of the stream (to hash it) after the parse.
+        try (TikaInputStream tis = TikaInputStream.get(org.apache.commons.io.input.CloseShieldInputStream.wrap(in))) {
+            checkZipEntries(tis);
+            Tika.PARSER.parse(tis, new BodyContentHandler(dropped), metadata, context);
+        }
         // Failures of embedded documents are recorded, not thrown, and their text is just missing; but
         // a zip bomb inside an archive makes the archive one.
         Exception bomb = record.getExceptions().stream().filter(TikaDocumentParser::isZipBomb).findFirst().orElse(null);
@@ -301,6 +306,39 @@ public final class TikaDocumentParser {
     private static PermanentException unsupported(String name, String mediaType, Throwable cause) {
         return new PermanentException(name + " is in a format text cannot be extracted from (detected "
                 + mediaType + ")", cause);
+    }
+
+    /** An entry expanding more than this many times its compressed size (and past 1 MiB) is a zip bomb. */
+    static final long MAX_INFLATE_RATIO = 100;
+    static final long RATIO_GRACE_BYTES = 1024 * 1024;
+
+    /**
+     * Refuses a ZIP container (DOCX, XLSX, PPTX, ODT, EPUB, ZIP…) whose central directory declares an
+     * entry that expands past {@link #MAX_INFLATE_RATIO}, before any parser inflates it: POI and Tika
+     * hold a document part's text (one run of a DOCX, say) whole in memory, so a 40 KB DOCX holding
+     * 40 MB of text would fill a 256 MB heap before Tika's own zip-bomb check sees the text. Entries
+     * that lie about their size are left to that check.
+     */
+    private static void checkZipEntries(TikaInputStream in) throws java.io.IOException {
+        in.mark(4);
+        byte[] head = in.readNBytes(4);
+        in.reset();
+        if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
+            return;
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(in.getFile())) {
+            for (var entries = zip.entries(); entries.hasMoreElements(); ) {
+                java.util.zip.ZipEntry entry = entries.nextElement();
+                long size = entry.getSize();
+                long packed = entry.getCompressedSize();
+                if (size > RATIO_GRACE_BYTES && packed >= 0 && size > Math.max(1, packed) * MAX_INFLATE_RATIO) {
+                    throw new java.io.IOException("zip bomb: entry '" + entry.getName() + "' expands from " + packed
+                            + " to " + size + " bytes");
+                }
+            }
+        } catch (java.util.zip.ZipException notReadableAsZip) {
+            // a damaged archive: the parser says what is wrong with it
+        }
     }
 
     private static boolean isZipBomb(Throwable failure) {

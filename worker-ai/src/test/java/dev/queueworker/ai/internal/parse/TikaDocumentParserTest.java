@@ -168,6 +168,25 @@ class TikaDocumentParserTest {
     }
 
     @Test
+    void aZipBombIsRefusedFromItsEntrySizesBeforeAnyPartIsInflated() {
+        // 40 MB of text in one DOCX run filled a 256 MB daemon's heap inside POI/Tika (issue 6,
+        // scenario 6): the central directory's sizes now stop it before the parser runs.
+        byte[] bomb = Documents.zipBombDocx(40L * 1024 * 1024);
+
+        assertThatThrownBy(() -> parse(bomb, "bomb.docx"))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageContaining("looks like a zip bomb")
+                .cause().hasMessageStartingWith("zip bomb: entry 'word/document.xml' expands from ");
+    }
+
+    @Test
+    void anOrdinaryCompressibleDocxIsNotMistakenForAZipBomb() {
+        String text = "The harbour opens at nine and closes at five.\n".repeat(3_000);
+
+        assertThat(parse(Documents.docx(text), "minutes.docx").text()).contains("The harbour opens at nine");
+    }
+
+    @Test
     void aDeeplyNestedArchiveIsAPermanentFailure() {
         byte[] archive = Documents.nestedZip(40, TEXT);
 

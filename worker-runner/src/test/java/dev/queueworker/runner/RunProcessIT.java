@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.test.QueueWorkerProcess;
 import dev.queueworker.test.Azurite;
+import dev.queueworker.test.PluginJar;
 import dev.queueworker.test.RecordingWebhookReceiver;
 import dev.queueworker.test.RecordingWebhookReceiver.ReceivedWebhook;
 import java.io.IOException;
@@ -139,6 +140,58 @@ class RunProcessIT {
                 assertThat(lines.stream().filter(l -> l.contains("Queue not reachable")).count()).isBetween(1L, 6L);
             }
         }
+    }
+
+    @Test
+    void isNotReadyWhileDrainingAndReleasesWhatDidNotFinish() throws Exception {
+        Path plugins = work.resolve("plugins");
+        PluginJar.build(plugins.resolve("slow.jar"), "example.SlowHandler", """
+                package example;
+                import dev.queueworker.api.*;
+                import java.util.concurrent.CountDownLatch;
+                import java.util.concurrent.TimeUnit;
+                public final class SlowHandler implements TaskHandler {
+                    public String taskType() { return "slow"; }
+                    public TaskResult handle(Task task, TaskContext context) throws InterruptedException {
+                        CountDownLatch cancelled = new CountDownLatch(1);
+                        context.onCancel(cancelled::countDown);
+                        cancelled.await(5, TimeUnit.MINUTES); // work that only a cancellation ends
+                        context.throwIfCancelled();
+                        return TaskResult.empty();
+                    }
+                }
+                """);
+        int httpPort = freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("CLIENT_ID", "drain");
+        env.put("AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString());
+        env.put("WORKER_TASK_TYPES", "slow");
+        env.put("WORKER_PLUGINS_DIR", plugins.toString());
+        env.put("WORKER_SHUTDOWN_TIMEOUT", "10s");
+        env.put("WORKER_HTTP_PORT", Integer.toString(httpPort));
+        try (QueueWorkerProcess daemon = QueueWorkerProcess.start(work, env, "256m", "run")) {
+            daemon.awaitOutput("queue-worker ready", DEADLINE);
+            QueueWorkerProcess.Result submitted = QueueWorkerProcess.run(work, env, DEADLINE, "submit", "slow",
+                    "--payload", "{\"note\": \"waits until cancelled\"}");
+            assertThat(submitted.exitCode()).as(submitted.output()).isZero();
+            String taskId = taskId(submitted.output());
+            daemon.awaitOutput("Processing task " + taskId + ": slow", DEADLINE);
+
+            daemon.terminate();
+            daemon.awaitCondition(() -> {
+                try {
+                    return get(httpPort, "/health/ready").equals("503 not ready: draining\n");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, DEADLINE, "/health/ready answering 503 while draining");
+            assertThat(get(httpPort, "/health/live")).isEqualTo("200 live\n");
+            assertThat(daemon.awaitExit(DEADLINE)).as(daemon.output()).isZero();
+            assertThat(daemon.output()).contains("Stopping: no more receives; running tasks (1)", "Stopped");
+        }
+        // Released, not deleted: the task is back on the queue at once for the next worker.
+        QueueWorkerProcess.Result check = QueueWorkerProcess.run(work, env, DEADLINE, "check");
+        assertThat(check.output()).containsPattern("queue +OK +drain-tasks: about 1 message");
     }
 
     @Test

@@ -111,7 +111,7 @@ public final class Submitter {
                 payload.set(field.getKey(), field.getValue());
             }
         }
-        if (file == null && payload.isEmpty()) {
+        if (file == null && payload.isEmpty() && request.payloadJson() == null) {
             throw new UsageException("give --file (and --document-set) for a document, or --payload for a task"
                     + " that needs none");
         }

@@ -50,6 +50,12 @@ class SubmitterTest {
         assertThat(message.get("task_id").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}");
         assertThat(message.has("webhook_url")).isFalse();
         assertThat(prepared.documentName()).isNull();
+
+        // A task that needs nothing at all: an empty payload object.
+        JsonNode empty = new ObjectMapper().readTree(Submitter.prepare(config(Map.of()),
+                new Submitter.Request("cleanup", null, null, null, "{}", null), dir).message());
+        assertThat(empty.get("payload").isObject()).isTrue();
+        assertThat(empty.get("payload").size()).isZero();
     }
 
     @Test

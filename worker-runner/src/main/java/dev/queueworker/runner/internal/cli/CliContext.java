@@ -30,13 +30,19 @@ public final class CliContext {
     /**
      * The real process: {@link System#getenv()}, the current directory, and SIGTERM/SIGINT as stop
      * signals. The signals are taken over from the JVM, so that a drained daemon exits with 0
-     * rather than the 143 of a JVM killed by a signal.
+     * rather than the 143 of a JVM killed by a signal; a command that registered no stop listener
+     * exits at once with the usual 128 + the signal's number.
      */
     public static CliContext system() {
         CliContext context = new CliContext(System.getenv(), Path.of(""), System.out, System.err);
         for (String name : new String[] {"TERM", "INT"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> context.requestStop());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    if (context.stopListeners.isEmpty()) {
+                        System.exit(128 + signal.getNumber());
+                    }
+                    context.requestStop();
+                });
             } catch (IllegalArgumentException e) {
                 // The signal is not available here (or reserved by the JVM's options): the default stays.
             }

@@ -5,6 +5,7 @@ import dev.queueworker.ai.AiSettings;
 import dev.queueworker.ai.internal.Embeddings;
 import dev.queueworker.ai.internal.ModelErrors;
 import dev.queueworker.ai.internal.store.DatabaseUrl;
+import dev.queueworker.ai.internal.store.PgVectorChunkStore;
 import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.azure.AzureBlobDocumentStore;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -339,28 +338,15 @@ public final class ConnectivityChecks {
     /** Checks {@code PGVECTOR_TABLE}'s shape and dimension against the model's. */
     private CheckResult table(Connection connection) throws SQLException {
         String table = config.ai().pgvectorTable();
-        Map<String, String> columns = new TreeMap<>();
-        int tableDimension = -1;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT a.attname, t.typname, a.atttypmod FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-                        + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped")) {
-            select.setString(1, table);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    columns.put(rows.getString(1), rows.getString(2));
-                    if ("embedding".equals(rows.getString(1))) {
-                        tableDimension = rows.getInt(3);
-                    }
-                }
-            }
-        }
+        PgVectorChunkStore.TableShape shape = PgVectorChunkStore.TableShape.read(connection, table);
+        Map<String, String> columns = shape.columns();
+        int tableDimension = shape.dimension();
         String model = modelDimension == null ? null : Integer.toString(modelDimension);
-        if (columns.isEmpty()) {
+        if (!shape.exists()) {
             return CheckResult.ok("vector table", table + " does not exist yet: will be created"
                     + (model == null ? "" : " with " + model + " dimensions"));
         }
-        if (!"vector".equals(columns.get("embedding")) || !"uuid".equals(columns.get("embedding_id"))
-                || !"text".equals(columns.get("text")) || !"jsonb".equals(columns.get("metadata"))) {
+        if (!shape.isChunkTable()) {
             return CheckResult.fail("vector table", table + " exists but is not a chunk table (columns "
                     + columns.keySet() + ")", "set PGVECTOR_TABLE to another table");
         }

@@ -26,10 +26,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -44,9 +46,17 @@ import org.junit.jupiter.api.io.TempDir;
  * by {@code webhook-id} as docs/webhooks.md tells receivers to), and 4 workers drain the queue at
  * least 3 times as fast as 1.
  *
- * <p>Throughput is measured in the steady state: the queue is filled before the daemons start, and
- * only the IO calls made after the last daemon answered {@code /health/ready} count, so JVM start-up
- * (slower for 4 JVMs on 2 cores) is not measured.
+ * <p>Throughput is measured in the steady state: a backlog of tasks is queued before the daemons
+ * start, and only the IO calls made after the last daemon answered {@code /health/ready} count, so
+ * JVM start-up (slower for 4 JVMs on 2 cores) is not measured.
+ *
+ * <p>The frontend keeps at most {@link #BACKLOG} (1,000) tasks unfinished: it sends the next task
+ * whenever one reaches the IO server, as a frontend producing work steadily would. Azurite is why:
+ * every queue call scans all of its messages, so at 10,000 queued messages it spends 50-90 ms of CPU
+ * per task (receive and delete) and serves at most 11-20 tasks/s, whatever the number of workers;
+ * at 1,000 it spends about 6 ms (docs/reliability.md, "Azurite and deep queues"). Azure Storage
+ * does not slow down with depth. {@code -Dreliability.load.backlog=10000} queues all 10,000 at once
+ * and measures Azurite.
  *
  * <p>Why 4 slots per worker and 500 ms per call: each task also costs about 20-30 ms of CPU (the
  * daemon's Azure SDK calls and webhook, Azurite's single Node process, the receiver), and this
@@ -64,6 +74,7 @@ class LoadIT {
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final int CONCURRENCY = Integer.getInteger("reliability.load.concurrency", 4);
     static final Duration IO_LATENCY = Duration.ofMillis(Long.getLong("reliability.load.latencyMillis", 500));
+    static final int BACKLOG = Integer.getInteger("reliability.load.backlog", 1_000);
 
     static Azurite azurite;
     static IoServer io;
@@ -137,13 +148,15 @@ class LoadIT {
             env.put("LOG_LEVEL", "WARN");
             io.reset();
 
-            // The queue is filled first; the run is measured once every daemon is ready (see class doc).
+            // A backlog is queued first; the run is measured once every daemon is ready (see class doc).
             long fillStart = System.nanoTime();
-            List<String> ids = fill(queue, n);
-            Duration fill = Duration.ofNanos(System.nanoTime() - fillStart);
+            Frontend frontend = new Frontend(queue, n);
             List<QueueWorkerProcess> daemons = new ArrayList<>();
             List<Integer> ports = new ArrayList<>();
             try {
+                frontend.awaitBacklogSent();
+                Duration fill = Duration.ofNanos(System.nanoTime() - fillStart);
+                List<String> ids = frontend.taskIds();
                 for (int i = 0; i < workers; i++) {
                     // LOG_LEVEL=WARN keeps 3 lines per task out of the logs: readiness is read from /health/ready.
                     Map<String, String> own = new HashMap<>(env);
@@ -176,7 +189,9 @@ class LoadIT {
                 Set<String> expected = new HashSet<>(ids);
                 Duration deadline = Duration.ofSeconds(120 + n / 2); // one worker makes about 7 tasks/s
                 await(() -> completedTaskIds(receiver).size() >= n || daemons.stream().anyMatch(d -> !d.isAlive()),
-                        deadline, () -> completedTaskIds(receiver).size() + " of " + n + " tasks completed");
+                        deadline, () -> completedTaskIds(receiver).size() + " of " + n + " tasks completed, "
+                                + frontend.sent() + " sent");
+                frontend.close(); // every task was sent: rethrows a send that failed
                 double cpuAfter = azuriteCpuSeconds();
                 double workerCpuAfter = cpuSeconds(daemons);
                 for (QueueWorkerProcess daemon : daemons) {
@@ -206,10 +221,10 @@ class LoadIT {
                 int duplicates = hooks.size() - n;
                 double cpuShare = (cpuAfter - cpuBefore) / (elapsed.toNanos() / 1e9);
                 figure("7", String.format(java.util.Locale.ROOT,
-                        "workers=%d tasks=%d fill_s=%.1f measured_tasks=%d elapsed_s=%.1f"
+                        "workers=%d tasks=%d backlog=%d backlog_fill_s=%.1f measured_tasks=%d elapsed_s=%.1f"
                                 + " throughput=%.1f/s io_requests=%d webhook_deliveries=%d azurite_cpu_share=%.2f"
                                 + " cpu_ms_per_task_azurite=%.1f cpu_ms_per_task_workers=%.1f load_average=%.1f",
-                        workers, n, fill.toNanos() / 1e9, measured, elapsed.toNanos() / 1e9,
+                        workers, n, Math.min(n, BACKLOG), fill.toNanos() / 1e9, measured, elapsed.toNanos() / 1e9,
                         measured / (elapsed.toNanos() / 1e9), io.requests(), hooks.size(), cpuShare,
                         (cpuAfter - cpuBefore) * 1000 / n, (workerCpuAfter - workerCpuBefore) * 1000 / n,
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
@@ -222,6 +237,7 @@ class LoadIT {
                 }
                 return new Run(workers, (int) measured, elapsed, duplicates, cpuShare);
             } finally {
+                frontend.stop();
                 daemons.forEach(QueueWorkerProcess::close);
             }
         }
@@ -243,26 +259,64 @@ class LoadIT {
         return ids;
     }
 
-    /** Sends n io tasks as a frontend would, 16 at a time. */
-    private static List<String> fill(QueueClient queue, int n) throws Exception {
-        ExecutorService senders = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<String>> sent = new ArrayList<>();
+    /**
+     * Sends n io tasks as a frontend would, 16 at a time, keeping at most {@link #BACKLOG} of them
+     * unfinished: each task takes a credit before it is sent, and its first call to the IO server
+     * gives one back.
+     */
+    private static final class Frontend implements AutoCloseable {
+        private final ExecutorService senders = Executors.newFixedThreadPool(16);
+        private final List<Future<?>> sends = new ArrayList<>();
+        private final List<String> ids = new ArrayList<>();
+        private final Semaphore credits = new Semaphore(BACKLOG);
+        private final CountDownLatch backlogSent;
+        private final AtomicInteger sent = new AtomicInteger();
+
+        Frontend(QueueClient queue, int n) {
+            backlogSent = new CountDownLatch(Math.min(n, BACKLOG));
+            io.onFirstCall(credits::release);
             for (int i = 0; i < n; i++) {
                 String taskId = "io-" + i;
-                sent.add(senders.submit(() -> {
+                ids.add(taskId);
+                sends.add(senders.submit(() -> {
+                    credits.acquire();
                     String body = "{\"task_id\":\"" + taskId + "\",\"task_type\":\"io\",\"payload\":{\"url\":\""
                             + io.url() + "\"}}";
                     queue.sendMessageWithResponse(body, null, null, Duration.ofSeconds(30), null);
-                    return taskId;
+                    sent.incrementAndGet();
+                    backlogSent.countDown();
+                    return null;
                 }));
             }
-            List<String> ids = new ArrayList<>();
-            for (Future<String> f : sent) {
-                ids.add(f.get());
-            }
+        }
+
+        void awaitBacklogSent() throws InterruptedException {
+            assertThat(backlogSent.await(5, TimeUnit.MINUTES)).as("backlog of %d tasks sent", backlogSent.getCount())
+                    .isTrue();
+        }
+
+        List<String> taskIds() {
             return ids;
-        } finally {
+        }
+
+        int sent() {
+            return sent.get();
+        }
+
+        /** Waits for every send, rethrowing the first that failed. */
+        @Override
+        public void close() throws Exception {
+            try {
+                for (Future<?> send : sends) {
+                    send.get(1, TimeUnit.MINUTES);
+                }
+            } finally {
+                stop();
+            }
+        }
+
+        /** Stops sending at once (a test that failed); idempotent. */
+        void stop() {
             senders.shutdownNow();
         }
     }
@@ -293,6 +347,7 @@ class LoadIT {
         private final Map<String, AtomicInteger> perTask = new ConcurrentHashMap<>();
         private final java.util.concurrent.ConcurrentLinkedQueue<Long> times = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final AtomicInteger requests = new AtomicInteger();
+        private volatile Runnable firstCall = () -> { };
 
         IoServer() throws IOException {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
@@ -309,6 +364,12 @@ class LoadIT {
             perTask.clear();
             times.clear();
             requests.set(0);
+            firstCall = () -> { };
+        }
+
+        /** Runs {@code action} on the first call for each task id. */
+        void onFirstCall(Runnable action) {
+            firstCall = action;
         }
 
         Set<String> distinctTasks() {
@@ -328,7 +389,9 @@ class LoadIT {
             requests.incrementAndGet();
             String query = exchange.getRequestURI().getQuery();
             String task = query != null && query.startsWith("task=") ? query.substring(5) : "?";
-            perTask.computeIfAbsent(task, k -> new AtomicInteger()).incrementAndGet();
+            if (perTask.computeIfAbsent(task, k -> new AtomicInteger()).incrementAndGet() == 1) {
+                firstCall.run();
+            }
             timer.schedule(() -> {
                 try (exchange) {
                     byte[] body = ("done " + task).getBytes(StandardCharsets.UTF_8);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scenario 6 of docs/reliability.md: a corpus of 31 bad messages and documents, interleaved with
+ * Scenario 6 of docs/reliability.md: a corpus of 32 bad messages and documents, interleaved with
  * good ingest tasks, sent through the Azure SDK to one daemon ({@code -Xmx256m}, local model, memory
  * vector store). Each bad one ends on the poison queue with its original body, a reason and an
  * error type, with a {@code failed} webhook where its URL is allowed; webhooks aimed at
@@ -64,6 +64,7 @@ class HostileInputIT {
             LoadKit.upload(documents, "locked.pdf", HostileDocuments.pdf("Locked minutes", "s3cret"), "application/pdf");
             LoadKit.upload(documents, "empty.txt", new byte[0], "text/plain");
             LoadKit.upload(documents, "mislabelled.pdf", HostileDocuments.unknownBinary(20_000), "application/pdf");
+            LoadKit.upload(documents, "binary.txt", HostileDocuments.unknownBinary(20_000), "text/plain");
             byte[] pdf = HostileDocuments.pdf("Harbour opening hours", null);
             LoadKit.upload(documents, "truncated.pdf", java.util.Arrays.copyOf(pdf, pdf.length / 3), "application/pdf");
             LoadKit.upload(documents, "nested.zip", HostileDocuments.nestedZip(40, "deep"), "application/zip");
@@ -245,6 +246,7 @@ class HostileInputIT {
         c.add(new Bad("encrypted-pdf", ingest("encrypted-pdf", "locked.pdf", null), true));
         c.add(new Bad("zero-bytes", ingest("zero-bytes", "empty.txt", null), true));
         c.add(new Bad("mislabelled-pdf", ingest("mislabelled-pdf", "mislabelled.pdf", null), true));
+        c.add(new Bad("binary-labelled-text", ingest("binary-labelled-text", "binary.txt", null), true));
         c.add(new Bad("truncated-pdf", ingest("truncated-pdf", "truncated.pdf", null), true));
         c.add(new Bad("nested-zip", ingest("nested-zip", "nested.zip", null), true));
         c.add(new Bad("over-ingest-max-bytes", ingest("over-ingest-max-bytes", "big.txt", null), true));

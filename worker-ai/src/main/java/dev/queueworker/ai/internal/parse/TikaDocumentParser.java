@@ -53,7 +53,7 @@ import org.xml.sax.SAXException;
  * Images are not OCR'd.
  *
  * <p>Every failure is a {@link PermanentException} whose message names the file and says what is
- * wrong (empty, no text, encrypted, corrupt, unsupported, a zip bomb, too large, too slow), except a
+ * wrong (empty, no text, not text, encrypted, corrupt, unsupported, a zip bomb, too large, too slow), except a
  * failure of the given stream itself, which is a {@link RetryableException}.
  *
  * <p>Thread-safe and reusable: one instance serves all tasks. Each parse runs on a daemon thread of
@@ -69,6 +69,10 @@ public final class TikaDocumentParser {
     static final int DEFAULT_MAX_PARSER_THREADS = 32;
 
     private static final int MAX_REASON_LENGTH = 300;
+    /** The most control characters and invalid bytes, in percent, that a text document may hold. */
+    static final int MAX_NOISE_PERCENT = 10;
+    /** How many characters of a text document are checked for noise. */
+    static final int NOISE_SAMPLE = 65_536;
     private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
     private static final Map<String, String> FORMAT_NAMES = Map.ofEntries(
             Map.entry("application/pdf", "PDF"),
@@ -145,9 +149,9 @@ public final class TikaDocumentParser {
      * @param size                the document's size in bytes if known, else -1; a document known to be
      *                            larger than {@link ParseLimits#maxBytes()} fails before it is read
      * @return the text, never blank
-     * @throws PermanentException the document cannot give text: empty, blank, encrypted, corrupt,
-     *                            unsupported, a zip bomb, larger than {@code INGEST_MAX_BYTES} or slower
-     *                            than {@code INGEST_PARSE_TIMEOUT}
+     * @throws PermanentException the document cannot give text: empty, blank, binary bytes read as
+     *                            text, encrypted, corrupt, unsupported, a zip bomb, larger than
+     *                            {@code INGEST_MAX_BYTES} or slower than {@code INGEST_PARSE_TIMEOUT}
      * @throws RetryableException reading {@code content} failed, the calling thread was interrupted,
      *                            or no parser thread became free in time
      */
@@ -271,7 +275,49 @@ public final class TikaDocumentParser {
             throw new PermanentException(name + " contains no text (detected " + formatName(mediaType)
                     + "); scanned images are not OCR'd");
         }
+        if (mediaType.startsWith("text/")) {
+            refuseNoise(name, mediaType, metadata, extraction.text());
+        }
         return new ParsedDocument(text, text.length(), extraction.truncated(), mediaType, in.count());
+    }
+
+    /**
+     * A file detected as text only because its name or declared type says so (bytes without a magic
+     * number) is decoded whatever it holds; a binary one then yields noise, which would be split,
+     * embedded and stored as if it were text. Text holds almost no {@linkplain #isNoise noise
+     * characters} and random bytes hold many, whatever encoding Tika guesses for them (about 13 % as
+     * windows-1252, 15 % as UTF-16, most as UTF-8), so a text document with more than
+     * {@value #MAX_NOISE_PERCENT} % of them in its first {@value #NOISE_SAMPLE} characters is refused.
+     */
+    private static void refuseNoise(String name, String mediaType, Metadata metadata, String raw) {
+        int sample = Math.min(raw.length(), NOISE_SAMPLE);
+        int characters = raw.codePointCount(0, sample);
+        long noise = raw.substring(0, sample).codePoints().filter(TikaDocumentParser::isNoise).count();
+        if (noise * 100 > (long) MAX_NOISE_PERCENT * characters) {
+            String encoding = metadata.get(Metadata.CONTENT_ENCODING);
+            throw new PermanentException(String.format(Locale.ROOT,
+                    "%s is not text although it was detected as %s: %d%% of its first %,d characters are"
+                            + " control, unassigned or private-use characters or bytes invalid in its encoding%s;"
+                            + " check the file and the content type it was stored with",
+                    name, formatName(mediaType), Math.round(noise * 100.0 / characters), characters,
+                    encoding == null ? "" : " (read as " + encoding + ")"));
+        }
+    }
+
+    /**
+     * A character that text hardly ever holds: a control character other than tab, line feed,
+     * carriage return and form feed; an unassigned or private-use code point or a lone surrogate; or
+     * U+FFFD, which replaces bytes invalid in the encoding (and, in Tika's output, the control
+     * characters XML cannot hold, such as the escapes that colour a terminal log: about 5 % of a
+     * coloured log's characters, under the limit).
+     */
+    static boolean isNoise(int codePoint) {
+        if (codePoint == '\t' || codePoint == '\n' || codePoint == '\r' || codePoint == '\f') {
+            return false;
+        }
+        int type = Character.getType(codePoint);
+        return codePoint == 0xFFFD || type == Character.CONTROL || type == Character.UNASSIGNED
+                || type == Character.PRIVATE_USE || type == Character.SURROGATE;
     }
 
     private RuntimeException classify(String name, String mediaType, Throwable failure) {

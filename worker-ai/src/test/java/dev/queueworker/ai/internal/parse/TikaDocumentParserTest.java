@@ -157,6 +157,42 @@ class TikaDocumentParserTest {
     }
 
     @Test
+    void binaryBytesLabelledAsTextArePermanentFailuresNotGarbageText() {
+        // Named and declared text, bytes that say nothing: Tika trusts the label and decodes noise.
+        assertThatThrownBy(() -> parser.parse(new ByteArrayInputStream(Documents.unknownBinary(20_000)), "notes.txt",
+                "text/plain"))
+                .isInstanceOf(PermanentException.class)
+                .hasMessageStartingWith("\"notes.txt\" is not text although it was detected as plain text: ")
+                .hasMessageContaining("% of its first ")
+                .hasMessageEndingWith("check the file and the content type it was stored with");
+    }
+
+    @Test
+    void textInAnyScriptWithTabsAndControlFreeLayoutIsNotMistakenForBinary() {
+        String text = "Résumé\tnaïve café — ナレッジベースの文書 — Документ 📄\n".repeat(50)
+                + "col1\tcol2\tcol3\f\n".repeat(20);
+        assertThat(parser.parse(new ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                "notes.txt", "text/plain").text()).contains("ナレッジベース", "Документ", "col1\tcol2");
+        byte[] latin1 = "Résumé: naïve café, garçon, über.\n".repeat(40)
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(parser.parse(new ByteArrayInputStream(latin1), "old.txt", "text/plain").text()).contains("garçon");
+        byte[] colouredLog = "\u001B[32mINFO\u001B[0m worker started, 4 slots\n".repeat(40)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(parser.parse(new ByteArrayInputStream(colouredLog), "worker.log", "text/plain").text())
+                .contains("worker started");
+    }
+
+    @Test
+    void binaryBytesNamedMarkdownOrCsvAreRefusedAsWell() {
+        for (String name : List.of("notes.md", "table.csv")) {
+            assertThatThrownBy(() -> parse(Documents.unknownBinary(8192), name))
+                    .as(name)
+                    .isInstanceOf(PermanentException.class)
+                    .hasMessageContaining("is not text although it was detected as ");
+        }
+    }
+
+    @Test
     void aZipBombIsAPermanentFailure() {
         byte[] bomb = Documents.zipBombDocx(40L * 1024 * 1024);
         assertThat(bomb.length).as("compressed size").isLessThan(100 * 1024);

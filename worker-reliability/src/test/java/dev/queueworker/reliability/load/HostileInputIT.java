@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.queue.QueueClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.queueworker.ai.testing.Documents;
 import dev.queueworker.test.Azurite;
 import dev.queueworker.test.QueueWorkerProcess;
 import dev.queueworker.test.RecordingWebhookReceiver;
@@ -59,15 +60,15 @@ class HostileInputIT {
             BlobContainerClient documents = LoadKit.container(conn, "documents");
 
             // Documents first: hostile ones and the good ones.
-            LoadKit.upload(documents, "bomb.docx", HostileDocuments.zipBombDocx(40L * 1024 * 1024),
+            LoadKit.upload(documents, "bomb.docx", Documents.zipBombDocx(40L * 1024 * 1024),
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-            LoadKit.upload(documents, "locked.pdf", HostileDocuments.pdf("Locked minutes", "s3cret"), "application/pdf");
+            LoadKit.upload(documents, "locked.pdf", Documents.encryptedPdf("Locked minutes", "s3cret"), "application/pdf");
             LoadKit.upload(documents, "empty.txt", new byte[0], "text/plain");
-            LoadKit.upload(documents, "mislabelled.pdf", HostileDocuments.unknownBinary(20_000), "application/pdf");
-            LoadKit.upload(documents, "binary.txt", HostileDocuments.unknownBinary(20_000), "text/plain");
-            byte[] pdf = HostileDocuments.pdf("Harbour opening hours", null);
+            LoadKit.upload(documents, "mislabelled.pdf", Documents.unknownBinary(20_000), "application/pdf");
+            LoadKit.upload(documents, "binary.txt", Documents.unknownBinary(20_000), "text/plain");
+            byte[] pdf = Documents.pdf("Harbour opening hours");
             LoadKit.upload(documents, "truncated.pdf", java.util.Arrays.copyOf(pdf, pdf.length / 3), "application/pdf");
-            LoadKit.upload(documents, "nested.zip", HostileDocuments.nestedZip(40, "deep"), "application/zip");
+            LoadKit.upload(documents, "nested.zip", Documents.nestedZip(40, "deep"), "application/zip");
             LoadKit.upload(documents, "big.txt", "The harbour opens at nine. ".repeat(2 * 1024 * 1024 / 27 + 1)
                     .getBytes(StandardCharsets.UTF_8), "text/plain");
             List<String> good = new ArrayList<>();

@@ -25,10 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigurationDocTest {
 
-    /** A table row naming one or more variables in its first cell: {@code | `A` |} or {@code | `A`, `B` |}. */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*(`[A-Z][A-Z0-9_]*`(?:\\s*,\\s*`[A-Z][A-Z0-9_]*`)*)\\s*\\|");
-    private static final Pattern NAME_IN_CELL = Pattern.compile("`([A-Z][A-Z0-9_]*)`");
-
     /**
      * The ways main code reads an environment variable: the {@code EnvironmentVariables} readers,
      * {@code System.getenv}, the runner's variable map, and {@code *_VARIABLE} name constants.
@@ -43,13 +39,7 @@ class ConfigurationDocTest {
 
     @BeforeAll
     static void findRepositoryRoot() {
-        // Maven runs the tests in the module directory; the repository root is its parent.
-        Path cwd = Path.of("").toAbsolutePath();
-        repoRoot = Stream.of(cwd.resolve(".."), cwd)
-                .map(Path::normalize)
-                .filter(p -> Files.isRegularFile(p.resolve("docs/configuration.md")))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no docs/configuration.md in " + cwd + " or its parent"));
+        repoRoot = RepositoryFiles.root("docs/configuration.md");
     }
 
     @Test
@@ -91,31 +81,13 @@ class ConfigurationDocTest {
     @Test
     void envExampleListsExactlyTheVariablesTheDaemonReads() throws IOException {
         // DeployFilesTest checks its form (required settings active, secrets empty); this checks its list.
-        Pattern setting = Pattern.compile("^(?:# )?([A-Z][A-Z0-9_]*)=.*$");
-        Set<String> listed = new TreeSet<>();
-        for (String line : Files.readAllLines(repoRoot.resolve(".env.worker.example"))) {
-            Matcher m = setting.matcher(line);
-            if (m.matches()) {
-                listed.add(m.group(1));
-            }
-        }
-        assertThat(listed).as("variables in .env.worker.example")
+        assertThat(RepositoryFiles.envExample(repoRoot).names()).as("variables in .env.worker.example")
                 .containsExactlyInAnyOrderElementsOf(new TreeSet<>(RunnerConfig.VARIABLES));
     }
 
     /** Every variable named in the first cell of a table row of docs/configuration.md. */
     static Set<String> documentedVariables() throws IOException {
-        Set<String> names = new TreeSet<>();
-        for (String line : Files.readAllLines(repoRoot.resolve("docs/configuration.md"))) {
-            Matcher row = ROW.matcher(line);
-            if (row.find()) {
-                Matcher name = NAME_IN_CELL.matcher(row.group(1));
-                while (name.find()) {
-                    names.add(name.group(1));
-                }
-            }
-        }
-        return names;
+        return RepositoryFiles.documentedVariables(repoRoot);
     }
 
     /** Variable name -> the first main source file (relative to the repository) that reads it. */

@@ -56,14 +56,7 @@ class DeployFilesTest {
 
     @BeforeAll
     static void findRepositoryRoot() {
-        // Maven runs the tests in the module directory; the repository root is its parent.
-        Path cwd = Path.of("").toAbsolutePath();
-        repoRoot = Stream.of(cwd.resolve(".."), cwd)
-                .map(Path::normalize)
-                .filter(p -> Files.isRegularFile(p.resolve("deploy/systemd/install-worker-service.sh")))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no deploy/systemd/install-worker-service.sh in " + cwd
-                        + " or its parent: run the test from worker-runner or the repository root"));
+        repoRoot = RepositoryFiles.root("deploy/systemd/install-worker-service.sh");
         script = repoRoot.resolve("deploy/systemd/install-worker-service.sh");
     }
 
@@ -231,30 +224,15 @@ class DeployFilesTest {
 
     @Test
     void envExampleListsEveryVariable() throws IOException {
-        Pattern row = Pattern.compile("^\\| `([A-Z][A-Z0-9_]*)` \\|");
-        Set<String> documented = new TreeSet<>();
-        for (String line : Files.readAllLines(repoRoot.resolve("docs/configuration.md"))) {
-            Matcher m = row.matcher(line);
-            if (m.find()) {
-                documented.add(m.group(1));
-            }
-        }
+        Set<String> documented = RepositoryFiles.documentedVariables(repoRoot);
         assertThat(documented).as("variables in docs/configuration.md's tables")
                 .hasSizeGreaterThan(40)
                 .contains("CLIENT_ID", "WORKER_SHUTDOWN_TIMEOUT", "DATABASE_URL");
 
-        List<String> example = Files.readAllLines(repoRoot.resolve(".env.worker.example"));
-        Pattern setting = Pattern.compile("^(# )?([A-Z][A-Z0-9_]*)=(.*)$");
-        Map<String, String> active = new LinkedHashMap<>();
-        Map<String, String> commented = new LinkedHashMap<>();
-        for (String line : example) {
-            Matcher m = setting.matcher(line);
-            if (m.matches()) {
-                (m.group(1) == null ? active : commented).put(m.group(2), m.group(3));
-            }
-        }
-        Set<String> listed = new TreeSet<>(active.keySet());
-        listed.addAll(commented.keySet());
+        RepositoryFiles.EnvExample example = RepositoryFiles.envExample(repoRoot);
+        Map<String, String> active = example.active();
+        Map<String, String> commented = example.commented();
+        Set<String> listed = example.names();
 
         Set<String> expected = new TreeSet<>(documented);
         expected.addAll(DAEMON_VARIABLES);

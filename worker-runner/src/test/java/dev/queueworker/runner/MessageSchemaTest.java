@@ -61,11 +61,7 @@ class MessageSchemaTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path cwd = Path.of("").toAbsolutePath();
-        repoRoot = Stream.of(cwd.resolve(".."), cwd).map(Path::normalize)
-                .filter(p -> Files.isRegularFile(p.resolve("docs/message.schema.json")))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no docs/message.schema.json in " + cwd + " or its parent"));
+        repoRoot = RepositoryFiles.root("docs/message.schema.json");
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         schema = registry.getSchema(Files.readString(repoRoot.resolve("docs/message.schema.json")));
         // The local model and a file store under a temporary directory: no service needed.

@@ -80,7 +80,11 @@ if port_open; then
         if [ -n "$holder_dir" ] && [ -f "$holder_dir/PG_VERSION" ]; then
           owner=$(stat -c %U "$holder_dir")
           echo "  a PostgreSQL server with data directory $holder_dir; to stop it:"
-          echo "    runuser -u $owner -- $PG_BIN/pg_ctl -D $holder_dir stop      (or: pg_ctlcluster, systemctl stop postgresql)"
+          if [[ "$holder_dir" =~ ^/var/lib/postgresql/([0-9]+)/([^/]+)$ ]]; then
+            echo "    pg_ctlcluster ${BASH_REMATCH[1]} ${BASH_REMATCH[2]} stop      (Debian's cluster; for good: systemctl disable --now postgresql)"
+          else
+            echo "    runuser -u $owner -- $(dirname "$(readlink "/proc/$pid/exe" 2>/dev/null || echo "$PG_BIN/postgres")")/pg_ctl -D $holder_dir stop"
+          fi
         else
           echo "  to stop it:  kill $pid"
         fi

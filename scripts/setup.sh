@@ -150,7 +150,7 @@ if [ ! -x "$azurite" ] || ! grep -q "\"version\": \"$AZURITE_VERSION\"" .service
   npm install --prefix .services/node --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null
 fi
 azurite_version=$("$azurite" --version)
-az_version=$(az version --query '"azure-cli"' -o tsv 2>/dev/null || echo unknown)
+az_version=$(dpkg-query -W -f='${Version}' azure-cli 2>/dev/null | cut -d- -f1 || echo unknown)
 
 # pgvector: Debian 12 has no package for PostgreSQL 15's pgvector, so build trixie's source package.
 if [ ! -f /usr/share/postgresql/15/extension/vector.control ]; then

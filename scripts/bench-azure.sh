@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Azure benchmark: 5,000 messages through the engine (Azure provider, concurrency 16), a raw SDK
-# loop (16 threads, batches of 32) and the deployment guide's naive loop, against Azurite on
-# 127.0.0.1:10000-10001 (started here if nothing listens there, and stopped again at the end).
+# loop (16 threads, batches of 32) and the deployment guide's naive loop, against an Azurite of its
+# own on free loopback ports (whatever else runs on 10000-10001 is left alone), stopped at the end.
 # Extra arguments go to the benchmark: --messages N (default 5000), --rtt-ms MS (a network round
 # trip added before every request, default 0). The last line is the RESULT line.
 set -euo pipefail
@@ -9,20 +9,22 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh >/dev/null
 listening() { (echo > /dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
-started=""
-if ! listening 10001; then
-  # On disk, as deployed Azurite runs; measured faster here than --inMemoryPersistence.
-  rm -rf .services/azurite-bench && mkdir -p .services/azurite-bench
-  .services/node/node_modules/.bin/azurite --silent --skipApiVersionCheck --location .services/azurite-bench \
-    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 > .services/azurite-bench.log 2>&1 &
-  started=$!
-  trap 'kill "$started" 2>/dev/null || true; rm -rf .services/azurite-bench' EXIT
-  for _ in $(seq 1 100); do listening 10001 && break; sleep 0.2; done
-  listening 10001 || { echo "bench-azure: Azurite did not start; see .services/azurite-bench.log" >&2; exit 1; }
-fi
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+blob_port=$(free_port); queue_port=$(free_port)
+# On disk, as deployed Azurite runs; measured faster here than --inMemoryPersistence.
+work=$(mktemp -d /tmp/bench-azure.XXXXXX)
+.services/node/node_modules/.bin/azurite --silent --skipApiVersionCheck --location "$work/data" \
+  --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
+  --tableHost 127.0.0.1 --tablePort 0 > "$work/azurite.log" 2>&1 &
+azurite_pid=$!
+trap 'kill "$azurite_pid" 2>/dev/null || true; wait "$azurite_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do listening "$queue_port" && break; sleep 0.2; done
+listening "$queue_port" || { echo "bench-azure: Azurite did not start:" >&2; cat "$work/azurite.log" >&2; exit 1; }
+key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+connection="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;"
 
 ./mvnw -B -q -ntp install -DskipTests -pl worker-benchmarks -am
 cp_file=worker-benchmarks/target/classpath.txt
 ./mvnw -B -q -ntp dependency:build-classpath -pl worker-benchmarks -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
 java -Xmx1g -cp "worker-benchmarks/target/classes:$(cat "$cp_file")" \
-  dev.queueworker.benchmarks.AzureBenchmark "UseDevelopmentStorage=true" "$@"
+  dev.queueworker.benchmarks.AzureBenchmark "$connection" "$@"

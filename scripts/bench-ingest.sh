@@ -2,13 +2,16 @@
 # The ingest benchmark: 200 generated documents of ~10 KB ingested with the local model into pgvector
 # by the ingest handler on the engine, against the limit (embedAll over the same chunks alone) and
 # LangChain4j's EmbeddingStoreIngestor per document. PostgreSQL with pgvector comes from
-# scripts/setup.sh (or DATABASE_URL). Extra arguments go to the benchmark (--documents N,
-# --concurrency C, --rounds R). The last line is the RESULT line.
+# scripts/setup.sh on PG_PORT (default 55432), or DATABASE_URL when set. Extra arguments go to the
+# benchmark (--documents N, --concurrency C, --rounds R). The last line is the RESULT line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./scripts/setup.sh >/dev/null
-database_url="${DATABASE_URL:-postgresql://queueworker:queueworker@127.0.0.1:55432/queueworker_test}"
+if [ -z "${DATABASE_URL:-}" ]; then
+  # setup's last line is the URL of the server it started or found on PG_PORT.
+  DATABASE_URL=$(./scripts/setup.sh | sed -n 's/^DATABASE_URL=//p')
+fi
+database_url=$DATABASE_URL
 
 ./mvnw -B -q -ntp install -DskipTests -pl worker-benchmarks -am
 cp_file=worker-benchmarks/target/classpath.txt

@@ -12,3 +12,5 @@ if [ -x .services/node20/node_modules/.bin/node ]; then export PATH="$PWD/.servi
 ./mvnw -B -ntp -f examples/pom.xml verify "$@"
 # The Node producer, against Azurite and the queue-worker.jar built above.
 (cd examples/frontend-node && npm ci --no-audit --no-fund && npm test)
+# The Kubernetes and KEDA manifests against their schemas, strictly (scripts/validate-manifests).
+(cd scripts/validate-manifests && npm ci --no-audit --no-fund && npm test)

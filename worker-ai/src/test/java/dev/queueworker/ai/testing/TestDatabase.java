@@ -13,12 +13,17 @@ import java.util.UUID;
  * The PostgreSQL 15 + pgvector database of the tests, started by {@code ./scripts/setup.sh}.
  *
  * <p>Its URL comes from the system property {@code test.database.url}, else the environment
- * variable {@code TEST_DATABASE_URL}, else {@value #DEFAULT_URL}. Tests never skip when it is
- * missing: {@link #url()} and {@link #connect()} fail, saying to run the setup script. Each test
- * takes a table of its own from {@link #newTableName()} and drops it with {@link #dropTable}.
+ * variable {@code TEST_DATABASE_URL}, else the server setup starts on {@code PG_PORT} (the same
+ * variable {@code scripts/setup.sh} takes, default {@value #DEFAULT_PORT}):
+ * {@code postgresql://queueworker:queueworker@127.0.0.1:PG_PORT/queueworker_test}. A plain
+ * {@code DATABASE_URL} in the shell is not used, as it may name a database that is not for tests.
+ * Tests never skip when it is missing: {@link #url()} and {@link #connect()} fail, saying to run the
+ * setup script. Each test takes a table of its own from {@link #newTableName()} and drops it with
+ * {@link #dropTable}.
  */
 public final class TestDatabase {
-    public static final String DEFAULT_URL = "postgresql://queueworker:queueworker@127.0.0.1:55432/queueworker_test";
+    /** The port of {@code scripts/setup.sh}'s server when {@code PG_PORT} is not set. */
+    public static final int DEFAULT_PORT = 55432;
 
     private static volatile boolean reachable;
 
@@ -33,8 +38,8 @@ public final class TestDatabase {
                 reachable = connection.isValid(5);
             } catch (SQLException e) {
                 throw new AssertionError("the test database " + url + " cannot be reached (" + e.getMessage()
-                        + "): run ./scripts/setup.sh to install and start PostgreSQL 15 with pgvector, or set"
-                        + " test.database.url / TEST_DATABASE_URL", e);
+                        + "): run ./scripts/setup.sh to install and start PostgreSQL 15 with pgvector (with the"
+                        + " same PG_PORT as these tests), or set test.database.url / TEST_DATABASE_URL", e);
             }
         }
         return url;
@@ -82,7 +87,20 @@ public final class TestDatabase {
         if (value == null || value.isBlank()) {
             value = System.getenv("TEST_DATABASE_URL");
         }
-        return value == null || value.isBlank() ? DEFAULT_URL : value.trim();
+        return value == null || value.isBlank() ? setupUrl(System.getenv("PG_PORT")) : value.trim();
+    }
+
+    /** The URL of the server {@code scripts/setup.sh} starts on the port {@code PG_PORT} (or the default). */
+    static String setupUrl(String pgPort) {
+        int port = DEFAULT_PORT;
+        if (pgPort != null && !pgPort.isBlank()) {
+            try {
+                port = Integer.parseInt(pgPort.trim());
+            } catch (NumberFormatException e) {
+                throw new AssertionError("PG_PORT must be a port number, was '" + pgPort + "'", e);
+            }
+        }
+        return "postgresql://queueworker:queueworker@127.0.0.1:" + port + "/queueworker_test";
     }
 
     private static Connection open(DatabaseUrl url) throws SQLException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.queueworker.runner.internal.config.RunnerConfig;
+import dev.queueworker.test.PluginJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -109,6 +110,38 @@ class SubmitterTest {
         Submitter.Prepared prepared = Submitter.prepare(config(Map.of()),
                 new Submitter.Request("translate", null, null, null, "{\"text\": \"hello\"}", "t-1"), dir);
         assertThat(prepared.notes()).singleElement().asString().contains("no translate handler is installed here");
+    }
+
+    @Test
+    void a_plugins_own_validate_is_asked_before_sending() {
+        Path plugins = dir.resolve("plugins");
+        PluginJar.build(plugins.resolve("translate.jar"), "example.plugin.TranslateHandler", """
+                package example.plugin;
+                import dev.queueworker.api.*;
+                public final class TranslateHandler implements TaskHandler {
+                    public String taskType() { return "translate"; }
+                    public void validate(Task task) {
+                        String to = task.requireString("to");
+                        if (!to.matches("[a-z]{2}")) {
+                            throw new InvalidTaskException("payload.to", "must be a two-letter language code, was '" + to + "'");
+                        }
+                    }
+                    public TaskResult handle(Task task, TaskContext context) {
+                        validate(task);
+                        return TaskResult.empty();
+                    }
+                }
+                """);
+        RunnerConfig config = config(Map.of("WORKER_PLUGINS_DIR", plugins.toString()));
+
+        assertThatThrownBy(() -> Submitter.prepare(config,
+                new Submitter.Request("translate", null, null, null, "{\"text\": \"hi\", \"to\": \"French\"}", null), dir))
+                .isInstanceOf(TaskRefusedException.class)
+                .hasMessage("the translate handler refuses this task: payload.to: must be a two-letter language code,"
+                        + " was 'French' (set by --file, --document-set or --payload); nothing was queued");
+        Submitter.Prepared ok = Submitter.prepare(config,
+                new Submitter.Request("translate", null, null, null, "{\"text\": \"hi\", \"to\": \"fr\"}", null), dir);
+        assertThat(ok.notes()).isEmpty();
     }
 
     @Test

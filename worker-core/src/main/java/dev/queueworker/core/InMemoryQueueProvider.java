@@ -195,8 +195,8 @@ public final class InMemoryQueueProvider implements QueueProvider {
     }
 
     /**
-     * The poison queue: an in-memory queue of its own, with receipts and visibility as here. Its
-     * receive, like Azure's, hides messages for at least a second.
+     * The poison queue: an in-memory queue of its own, with receipts and visibility as here. Like
+     * Azure's, its receive refuses a visibility timeout under a second.
      */
     @Override
     public PoisonQueue poisonQueue() {

@@ -78,6 +78,6 @@ public record Task(String id, String type, ObjectNode payload, String webhookUrl
         if (!node.isTextual()) {
             throw new InvalidTaskException(path, "must be a string, was " + node.getNodeType().name().toLowerCase());
         }
-        return Optional.of(TaskMessage.line(path, node.textValue(), DEFAULT_MAX_STRING_LENGTH));
+        return Optional.of(TaskMessage.requireLine(path, node.textValue(), DEFAULT_MAX_STRING_LENGTH));
     }
 }

@@ -196,7 +196,7 @@ public record TaskMessage(String taskId, String taskType, ObjectNode payload, St
      * @throws InvalidTaskException naming {@code task_id}
      */
     public static void checkTaskId(String taskId) {
-        line(TASK_ID, taskId, MAX_TASK_ID_LENGTH);
+        requireLine(TASK_ID, taskId, MAX_TASK_ID_LENGTH);
     }
 
     /**
@@ -268,7 +268,7 @@ public record TaskMessage(String taskId, String taskType, ObjectNode payload, St
      *
      * @throws InvalidTaskException naming {@code field}
      */
-    public static String line(String field, String value, int maxLength) {
+    public static String requireLine(String field, String value, int maxLength) {
         if (value == null) {
             throw new InvalidTaskException(field, "is required");
         }

@@ -110,7 +110,30 @@ public final class IngestHandler implements TaskHandler {
         }
     }
 
+    /** Checks the payload by {@link #validatePayload} rules, with this handler's {@code BLOB_NAME_TEMPLATE}. */
+    @Override
+    public void validate(Task task) {
+        validatePayload(task, settings.blobNameTemplate());
+    }
+
+    /**
+     * The payload rules of {@code ingest}, for producers that do not build the handler (it loads
+     * models): {@code filename} and {@code document_set} required, {@code content_type} and
+     * {@code metadata} well-formed, and a valid document name from {@code blobNameTemplate}.
+     *
+     * @param blobNameTemplate {@code BLOB_NAME_TEMPLATE}; null for the default
+     * @throws dev.queueworker.api.InvalidTaskException naming the field
+     */
+    public static void validatePayload(Task task, String blobNameTemplate) {
+        PayloadFields.name(task, "filename");
+        PayloadFields.name(task, "document_set");
+        task.optionalString("content_type");
+        metadata(task.payload().get("metadata"));
+        DocumentNames.forTask(task, blobNameTemplate);
+    }
+
     private TaskResult ingest(Task task, TaskContext context, String filename, Instant start) {
+        validate(task);
         String documentSet = PayloadFields.name(task, "document_set");
         String declaredType = task.optionalString("content_type").orElse(null);
         Map<String, Object> userMetadata = metadata(task.payload().get("metadata"));

@@ -57,9 +57,34 @@ public final class SummarizeHandler implements TaskHandler {
         return TASK_TYPE;
     }
 
+    /** Checks the payload by {@link #validatePayload} rules, with this handler's {@code BLOB_NAME_TEMPLATE}. */
+    @Override
+    public void validate(Task task) {
+        validatePayload(task, settings.blobNameTemplate());
+    }
+
+    /**
+     * The payload rules of {@code summarize}, for producers that do not build the handler:
+     * {@code filename} and {@code document_set} required, {@code max_words} 10 to 5000,
+     * {@code instructions} at most 2000 characters, and a valid document name from
+     * {@code blobNameTemplate}.
+     *
+     * @param blobNameTemplate {@code BLOB_NAME_TEMPLATE}; null for the default
+     * @throws dev.queueworker.api.InvalidTaskException naming the field
+     */
+    public static void validatePayload(Task task, String blobNameTemplate) {
+        PayloadFields.name(task, "filename");
+        PayloadFields.name(task, "document_set");
+        PayloadFields.optionalInt(task, "max_words", 10, 5_000);
+        PayloadFields.optionalText(task, "instructions", 2_000);
+        task.optionalString("content_type");
+        DocumentNames.forTask(task, blobNameTemplate);
+    }
+
     @Override
     public TaskResult handle(Task task, TaskContext context) {
         Instant start = context.clock().instant();
+        validate(task);
         String filename = PayloadFields.name(task, "filename");
         PayloadFields.name(task, "document_set");
         int maxWords = PayloadFields.optionalInt(task, "max_words", 10, 5_000).orElse(DEFAULT_MAX_WORDS);

@@ -42,7 +42,7 @@ public interface DocumentStore {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (ControlCharacters.isControl(c)) {
                 throw new InvalidDocumentNameException(name, "must not contain NUL or control characters");
             }
             if (c == '\\') {
@@ -64,6 +64,21 @@ public interface DocumentStore {
             }
         }
         return name;
+    }
+
+    /**
+     * Checks a {@link #list} prefix: it may be empty or end in {@code /}, which {@link #checkName}
+     * refuses; it only filters names, so refusing control characters is enough.
+     *
+     * @return the prefix, unchanged
+     * @throws InvalidDocumentNameException when it holds NUL or another control character
+     */
+    static String checkPrefix(String prefix) {
+        java.util.Objects.requireNonNull(prefix, "'prefix' cannot be null.");
+        if (ControlCharacters.in(prefix)) {
+            throw new InvalidDocumentNameException(prefix, "a prefix must not contain NUL or control characters");
+        }
+        return prefix;
     }
 
     /**

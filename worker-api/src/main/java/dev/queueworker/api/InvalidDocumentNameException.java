@@ -15,18 +15,7 @@ public class InvalidDocumentNameException extends PermanentException {
         if (name == null) {
             return "null";
         }
-        StringBuilder out = new StringBuilder("'");
-        for (int i = 0; i < name.length() && i < 200; i++) {
-            char c = name.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        if (name.length() > 200) {
-            out.append("...");
-        }
-        return out.append('\'').toString();
+        String cut = name.length() > 200 ? name.substring(0, 200) : name;
+        return "'" + ControlCharacters.escape(cut) + (name.length() > 200 ? "..." : "") + "'";
     }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One task queue and its poison queue, with the semantics of Azure Storage Queue: a received message
+ * One task queue and its poison queue ({@link #poisonQueue()}), with the semantics of Azure Storage Queue: a received message
  * is invisible to other consumers for a visibility timeout, every update returns a new pop receipt,
  * and a stale receipt is refused.
  *
@@ -62,8 +62,8 @@ public interface QueueProvider extends AutoCloseable {
 
     /**
      * Moves a received message to the poison queue: puts {@code poisonBody} (a JSON envelope the
-     * engine builds, holding the original body, the reason, the error type and the attempts) on the
-     * poison queue, then deletes the original.
+     * engine builds, holding the original body, the reason, the error type and the attempts, already
+     * fitted to {@link #maxBodyLength()}) on the poison queue, then deletes the original.
      *
      * @throws LeaseLostException when the receipt is stale or the message is gone; the envelope may
      *     then already be on the poison queue
@@ -71,16 +71,41 @@ public interface QueueProvider extends AutoCloseable {
     void moveToPoison(Receipt receipt, String poisonBody);
 
     /**
-     * Looks at up to {@code maxMessages} messages of the poison queue without receiving them.
-     * The returned messages carry no receipt.
+     * The longest body this queue stores, in characters of the stored text; {@link Integer#MAX_VALUE}
+     * when it sets no limit (the default). The engine fits poison envelopes to it.
      */
-    List<QueueMessage> peekPoison(int maxMessages);
+    default int maxBodyLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * The poison queue: list, triage, requeue, delete. Every provider the project ships has one, and
+     * the {@code QueueProviderCompatibilityKit} tests it.
+     *
+     * @throws UnsupportedOperationException by default, for providers written before it existed
+     */
+    default PoisonQueue poisonQueue() {
+        throw new UnsupportedOperationException(getClass().getName() + " offers no PoisonQueue");
+    }
+
+    /**
+     * Looks at up to {@code maxMessages} messages of the poison queue without receiving them.
+     * The returned messages carry no receipt. By default {@code poisonQueue().peek(maxMessages)}.
+     */
+    default List<QueueMessage> peekPoison(int maxMessages) {
+        return poisonQueue().peek(maxMessages);
+    }
 
     /** The approximate number of messages on the task queue, visible or not. */
     long approximateDepth();
 
-    /** The approximate number of messages on the poison queue. */
-    long approximatePoisonDepth();
+    /**
+     * The approximate number of messages on the poison queue. By default
+     * {@code poisonQueue().approximateDepth()}.
+     */
+    default long approximatePoisonDepth() {
+        return poisonQueue().approximateDepth();
+    }
 
     /** Releases resources such as connection pools. Does nothing by default. */
     @Override

@@ -78,20 +78,6 @@ public record Task(String id, String type, ObjectNode payload, String webhookUrl
         if (!node.isTextual()) {
             throw new InvalidTaskException(path, "must be a string, was " + node.getNodeType().name().toLowerCase());
         }
-        String value = node.textValue();
-        if (value.isBlank()) {
-            throw new InvalidTaskException(path, "must not be blank");
-        }
-        if (value.length() > DEFAULT_MAX_STRING_LENGTH) {
-            throw new InvalidTaskException(path,
-                    "must be at most " + DEFAULT_MAX_STRING_LENGTH + " characters, was " + value.length());
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                throw new InvalidTaskException(path, "must not contain control characters");
-            }
-        }
-        return Optional.of(value);
+        return Optional.of(TaskMessage.requireLine(path, node.textValue(), DEFAULT_MAX_STRING_LENGTH));
     }
 }

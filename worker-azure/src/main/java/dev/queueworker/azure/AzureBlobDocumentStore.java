@@ -230,14 +230,7 @@ public final class AzureBlobDocumentStore implements DocumentStore {
     }
 
     private static String checkPrefix(String prefix) {
-        Objects.requireNonNull(prefix, "'prefix' cannot be null.");
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = prefix.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                throw new InvalidDocumentNameException(prefix, "a prefix must not contain NUL or control characters");
-            }
-        }
-        return prefix;
+        return DocumentStore.checkPrefix(prefix);
     }
 
     private static boolean isValidName(String name) {

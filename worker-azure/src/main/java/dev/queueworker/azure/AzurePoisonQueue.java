@@ -7,6 +7,7 @@ import com.azure.storage.queue.models.QueueMessageItem;
 import com.azure.storage.queue.models.UpdateMessageResult;
 import dev.queueworker.api.LeaseLostException;
 import dev.queueworker.api.PermanentException;
+import dev.queueworker.api.PoisonQueue;
 import dev.queueworker.api.QueueMessage;
 import dev.queueworker.api.Receipt;
 import java.time.Duration;
@@ -15,15 +16,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The poison queue {@code {CLIENT_ID}-tasks-poison} seen by an operator: look at dead messages, put
- * their original bodies back on the task queue, delete them. Obtained from
+ * The {@link PoisonQueue} {@code {CLIENT_ID}-tasks-poison} on Azure Storage Queue: look at dead
+ * messages, put their original bodies back on the task queue, delete them. Obtained from
  * {@link AzureQueueProvider#poisonQueue()}, whose clients, retries and task queue it shares.
  *
  * <pre>{@code
- * AzurePoisonQueue poison = provider.poisonQueue();
+ * PoisonQueue poison = provider.poisonQueue();
  * for (QueueMessage m : poison.receive(32, Duration.ofMinutes(1))) {      // hidden for a minute
- *     String original = PoisonMessage.parse(m.body()).originalBody();
- *     poison.requeue(m.receipt(), original);                               // a new task message
+ *     String body = PoisonMessage.parse(m.body()).requeueBody();
+ *     poison.requeue(m.receipt(), body);                                   // a new task message, same task id
  * }
  * }</pre>
  *
@@ -35,10 +36,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe: the SDK's clients are.
  */
-public final class AzurePoisonQueue {
-
-    /** Azure's most messages per peek or receive. */
-    public static final int MAX_BATCH = 32;
+public final class AzurePoisonQueue implements PoisonQueue {
 
     private final QueueClient poison;
     private final QueueClient tasks;
@@ -49,11 +47,13 @@ public final class AzurePoisonQueue {
     }
 
     /** The poison queue's name, {@code {CLIENT_ID}-tasks-poison}. */
+    @Override
     public String name() {
         return poison.getQueueName();
     }
 
     /** The task queue {@link #requeue} sends to, {@code {CLIENT_ID}-tasks}. */
+    @Override
     public String taskQueueName() {
         return tasks.getQueueName();
     }
@@ -64,6 +64,7 @@ public final class AzurePoisonQueue {
     }
 
     /** Azure's approximate count of messages on the poison queue, visible or not. */
+    @Override
     public long approximateDepth() {
         try {
             return poison.getProperties().getApproximateMessagesCount();
@@ -78,6 +79,7 @@ public final class AzurePoisonQueue {
      *
      * @param maxMessages 1 to {@value #MAX_BATCH}
      */
+    @Override
     public List<QueueMessage> peek(int maxMessages) {
         checkBatch(maxMessages);
         try {
@@ -101,6 +103,7 @@ public final class AzurePoisonQueue {
      * @param maxMessages 1 to {@value #MAX_BATCH}
      * @param visibilityTimeout 1 second to 7 days
      */
+    @Override
     public List<QueueMessage> receive(int maxMessages, Duration visibilityTimeout) {
         checkBatch(maxMessages);
         Objects.requireNonNull(visibilityTimeout, "'visibilityTimeout' cannot be null.");
@@ -123,6 +126,7 @@ public final class AzurePoisonQueue {
     }
 
     /** Deletes a received poison message. */
+    @Override
     public void delete(Receipt receipt) {
         Objects.requireNonNull(receipt, "'receipt' cannot be null.");
         try {
@@ -133,6 +137,7 @@ public final class AzurePoisonQueue {
     }
 
     /** Makes a received poison message visible again at once, unchanged. */
+    @Override
     public Receipt release(Receipt receipt) {
         Objects.requireNonNull(receipt, "'receipt' cannot be null.");
         try {
@@ -151,9 +156,10 @@ public final class AzurePoisonQueue {
      * failure in between leaves the message on both queues, never on neither.
      *
      * @param receipt the poison message's receipt, from {@link #receive}
-     * @param originalBody the body to replay: the envelope's {@code original_body}
+     * @param originalBody the body to replay, normally the envelope's {@code requeueBody()}
      * @return the new task message's id
      */
+    @Override
     public String requeue(Receipt receipt, String originalBody) {
         Objects.requireNonNull(receipt, "'receipt' cannot be null.");
         Objects.requireNonNull(originalBody, "'originalBody' cannot be null.");
@@ -169,6 +175,7 @@ public final class AzurePoisonQueue {
     }
 
     /** Deletes every message on the poison queue. */
+    @Override
     public void clear() {
         try {
             poison.clearMessages();

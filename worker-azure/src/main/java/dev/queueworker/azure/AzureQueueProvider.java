@@ -17,10 +17,6 @@ import com.azure.storage.queue.models.QueueMessageItem;
 import com.azure.storage.queue.models.QueueStorageException;
 import com.azure.storage.queue.models.SendMessageResult;
 import com.azure.storage.queue.models.UpdateMessageResult;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.queueworker.api.LeaseLostException;
 import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.QueueMessage;
@@ -28,14 +24,11 @@ import dev.queueworker.api.QueueProvider;
 import dev.queueworker.api.Receipt;
 import dev.queueworker.api.RetryableException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -71,7 +64,6 @@ public final class AzureQueueProvider implements QueueProvider {
     public static final int MAX_MESSAGE_CHARS = 64 * 1024;
 
     private static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final QueueClient tasks;
     private final QueueClient poison;
@@ -177,7 +169,7 @@ public final class AzureQueueProvider implements QueueProvider {
         Objects.requireNonNull(receipt, "'receipt' cannot be null.");
         Objects.requireNonNull(poisonBody, "'poisonBody' cannot be null.");
         // Put first, then delete: a crash between the two poisons the message twice, never loses it.
-        sendTo(poison, fitPoisonEnvelope(poisonBody, MAX_MESSAGE_CHARS), Duration.ZERO);
+        sendTo(poison, poisonBody, Duration.ZERO);
         delete(receipt);
     }
 
@@ -213,6 +205,12 @@ public final class AzureQueueProvider implements QueueProvider {
         return depth(tasks);
     }
 
+    /** Azure's limit, {@value #MAX_MESSAGE_CHARS} characters: the engine fits poison envelopes to it. */
+    @Override
+    public int maxBodyLength() {
+        return MAX_MESSAGE_CHARS;
+    }
+
     @Override
     public long approximatePoisonDepth() {
         return depth(poison);
@@ -223,50 +221,6 @@ public final class AzureQueueProvider implements QueueProvider {
             return queue.getProperties().getApproximateMessagesCount();
         } catch (RuntimeException e) {
             throw translate("reading the properties of", queue, e);
-        }
-    }
-
-    /**
-     * Keeps a poison envelope within Azure's message size: when it is too long, its
-     * {@code original_body} is cut to fit and the envelope says so, with the original's size and
-     * SHA-256, so an operator can still match it.
-     */
-    static String fitPoisonEnvelope(String envelope, int maxChars) {
-        if (envelope.length() <= maxChars) {
-            return envelope;
-        }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(envelope);
-        } catch (JsonProcessingException e) {
-            node = null;
-        }
-        String original = node != null && node.isObject() && node.get("original_body") != null
-                ? node.get("original_body").asText()
-                : envelope;
-        ObjectNode fitted = node != null && node.isObject() ? (ObjectNode) node.deepCopy() : MAPPER.createObjectNode();
-        byte[] bytes = original.getBytes(StandardCharsets.UTF_8);
-        fitted.put("original_body", "");
-        fitted.put("original_body_truncated", true);
-        fitted.put("original_body_bytes", bytes.length);
-        fitted.put("original_body_sha256", sha256(bytes));
-        int room = maxChars - fitted.toString().length() - 16; // JSON escaping headroom is checked below
-        String cut = original.substring(0, Math.max(0, Math.min(original.length(), room)));
-        while (true) {
-            fitted.put("original_body", cut);
-            String candidate = fitted.toString();
-            if (candidate.length() <= maxChars || cut.isEmpty()) {
-                return candidate;
-            }
-            cut = cut.substring(0, Math.max(0, cut.length() - (candidate.length() - maxChars) - 16));
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -289,6 +243,7 @@ public final class AzureQueueProvider implements QueueProvider {
      * The poison queue, for inspecting and replaying dead messages ({@code queue-worker poison}). It
      * shares this provider's clients and settings; requeued bodies go to this provider's task queue.
      */
+    @Override
     public AzurePoisonQueue poisonQueue() {
         return new AzurePoisonQueue(poison, tasks);
     }

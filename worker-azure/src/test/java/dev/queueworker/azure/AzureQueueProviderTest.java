@@ -3,12 +3,7 @@ package dev.queueworker.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class AzureQueueProviderTest {
@@ -60,31 +55,5 @@ class AzureQueueProviderTest {
         assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString(secret).createQueues(false).build())
                 .hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2VjcmV0LWtleS12YWx1ZQ=="));
-    }
-
-    @Test
-    void smallPoisonEnvelopesAreKeptAsTheyAre() {
-        String envelope = "{\"original_body\":\"x\",\"reason\":\"r\"}";
-        assertThat(AzureQueueProvider.fitPoisonEnvelope(envelope, 1000)).isSameAs(envelope);
-    }
-
-    @Test
-    void anOversizedPoisonEnvelopeIsCutToFitAndSaysWhatWasCut() throws Exception {
-        String original = "é\"\\" + "a".repeat(100_000);
-        String envelope = new ObjectMapper().createObjectNode().put("original_body", original)
-                .put("reason", "body: is 100004 bytes, over the limit").put("error_type", "InvalidMessage").toString();
-
-        String fitted = AzureQueueProvider.fitPoisonEnvelope(envelope, 64 * 1024);
-
-        assertThat(fitted.length()).isLessThanOrEqualTo(64 * 1024);
-        JsonNode node = new ObjectMapper().readTree(fitted);
-        assertThat(node.get("reason").asText()).startsWith("body: is 100004 bytes");
-        assertThat(node.get("original_body_truncated").asBoolean()).isTrue();
-        byte[] bytes = original.getBytes(StandardCharsets.UTF_8);
-        assertThat(node.get("original_body_bytes").asLong()).isEqualTo(bytes.length);
-        assertThat(node.get("original_body_sha256").asText())
-                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-        assertThat(original).startsWith(node.get("original_body").asText());
-        assertThat(node.get("original_body").asText().length()).isGreaterThan(60_000);
     }
 }

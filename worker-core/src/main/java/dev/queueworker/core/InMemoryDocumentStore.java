@@ -4,7 +4,6 @@ import dev.queueworker.api.Document;
 import dev.queueworker.api.DocumentInfo;
 import dev.queueworker.api.DocumentNotFoundException;
 import dev.queueworker.api.DocumentStore;
-import dev.queueworker.api.InvalidDocumentNameException;
 import dev.queueworker.api.RetryableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -97,14 +96,7 @@ public final class InMemoryDocumentStore implements DocumentStore {
      * filters names, so refusing control characters is enough.
      */
     static String checkPrefix(String prefix) {
-        Objects.requireNonNull(prefix, "'prefix' cannot be null.");
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = prefix.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                throw new InvalidDocumentNameException(prefix, "a prefix must not contain NUL or control characters");
-            }
-        }
-        return prefix;
+        return DocumentStore.checkPrefix(prefix);
     }
 
     private record Stored(byte[] bytes, String contentType) {

@@ -1,6 +1,7 @@
 package dev.queueworker.core;
 
 import dev.queueworker.api.LeaseLostException;
+import dev.queueworker.api.PoisonQueue;
 import dev.queueworker.api.QueueMessage;
 import dev.queueworker.api.QueueProvider;
 import dev.queueworker.api.Receipt;
@@ -65,7 +66,8 @@ public final class InMemoryQueueProvider implements QueueProvider {
     private final ArrayDeque<Entry> ready = new ArrayDeque<>();
     /** Hidden messages by the time they become visible; entries whose version is stale are skipped. */
     private final PriorityQueue<Entry> hidden = new PriorityQueue<>(BY_VISIBLE_AT);
-    private final ArrayDeque<QueueMessage> poison = new ArrayDeque<>();
+    /** Null for the provider that is itself a poison queue's store. */
+    private final InMemoryPoisonQueue poison;
     private final AtomicLong receiveCalls = new AtomicLong();
     private long nextSequence;
 
@@ -76,7 +78,12 @@ public final class InMemoryQueueProvider implements QueueProvider {
 
     /** A provider on {@code clock}; pass a {@link ManualScheduler#clock()} to control time in tests. */
     public InMemoryQueueProvider(Clock clock) {
+        this(clock, true);
+    }
+
+    private InMemoryQueueProvider(Clock clock, boolean withPoisonQueue) {
         this.clock = Objects.requireNonNull(clock, "'clock' cannot be null.");
+        this.poison = withPoisonQueue ? new InMemoryPoisonQueue(new InMemoryQueueProvider(clock, false), this) : null;
     }
 
     @Override
@@ -180,27 +187,27 @@ public final class InMemoryQueueProvider implements QueueProvider {
         lock.lock();
         try {
             Message message = leased(receipt);
-            poison.addLast(new QueueMessage(UUID.randomUUID().toString(), poisonBody, 0, clock.instant(), null));
+            poison().add(poisonBody);
             remove(message);
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * The poison queue: an in-memory queue of its own, with receipts and visibility as here. Like
+     * Azure's, its receive refuses a visibility timeout under a second.
+     */
     @Override
-    public List<QueueMessage> peekPoison(int maxMessages) {
-        checkMaxMessages(maxMessages);
-        lock.lock();
-        try {
-            List<QueueMessage> peeked = new ArrayList<>(Math.min(maxMessages, poison.size()));
-            Iterator<QueueMessage> it = poison.iterator();
-            while (it.hasNext() && peeked.size() < maxMessages) {
-                peeked.add(it.next());
-            }
-            return peeked;
-        } finally {
-            lock.unlock();
+    public PoisonQueue poisonQueue() {
+        return poison();
+    }
+
+    private InMemoryPoisonQueue poison() {
+        if (poison == null) {
+            throw new UnsupportedOperationException("a poison queue has no poison queue");
         }
+        return poison;
     }
 
     @Override
@@ -213,11 +220,36 @@ public final class InMemoryQueueProvider implements QueueProvider {
         }
     }
 
-    @Override
-    public long approximatePoisonDepth() {
+    /** Up to {@code maxMessages} visible messages, oldest-visible first, without hiding them. */
+    List<QueueMessage> peek(int maxMessages) {
+        checkMaxMessages(maxMessages);
         lock.lock();
         try {
-            return poison.size();
+            promoteDue(clock.instant());
+            List<QueueMessage> peeked = new ArrayList<>(Math.min(maxMessages, ready.size()));
+            Iterator<Entry> it = ready.iterator();
+            while (it.hasNext() && peeked.size() < maxMessages) {
+                Entry entry = it.next();
+                if (!entry.isStale()) {
+                    Message m = entry.message;
+                    peeked.add(new QueueMessage(m.id, m.body, m.dequeueCount, m.insertedAt, null));
+                }
+            }
+            return peeked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes every message. */
+    void clear() {
+        lock.lock();
+        try {
+            for (Message message : new ArrayList<>(messages.values())) {
+                remove(message);
+            }
+            ready.clear();
+            hidden.clear();
         } finally {
             lock.unlock();
         }
@@ -228,15 +260,17 @@ public final class InMemoryQueueProvider implements QueueProvider {
         return receiveCalls.get();
     }
 
-    /** The bodies of all messages on the poison queue, oldest first. */
+    /** The bodies of all messages on the poison queue, visible or not, oldest first. */
     public List<String> poisonBodies() {
+        return poison().bodies();
+    }
+
+    /** The bodies of all messages, visible or not, in the order they were sent. */
+    List<String> bodies() {
         lock.lock();
         try {
-            List<String> bodies = new ArrayList<>(poison.size());
-            for (QueueMessage m : poison) {
-                bodies.add(m.body());
-            }
-            return bodies;
+            return messages.values().stream().sorted(Comparator.comparingLong(m -> m.sequence)).map(m -> m.body)
+                    .toList();
         } finally {
             lock.unlock();
         }

@@ -14,12 +14,10 @@ import dev.queueworker.ai.AiHandlers;
 import dev.queueworker.ai.AiSettings;
 import dev.queueworker.api.DocumentNotFoundException;
 import dev.queueworker.api.InvalidTaskException;
-import dev.queueworker.api.QueueMessage;
-import dev.queueworker.api.Receipt;
+import dev.queueworker.api.InvalidTaskMessageException;
 import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskHandler;
-import dev.queueworker.core.internal.InvalidMessageException;
-import dev.queueworker.core.internal.MessageCodec;
+import dev.queueworker.api.TaskMessage;
 import dev.queueworker.test.TestTaskContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,15 +40,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * docs/message.schema.json against the worker: the schema is valid JSON Schema 2020-12; its examples
- * and the messages shown in docs/messages.md pass it and are accepted by {@link MessageCodec} and the
- * built-in handlers; and for a set of good and bad messages the schema and the worker agree. "The
- * worker accepts" means: the codec decodes it, and for {@code ingest}/{@code summarize} the real
- * handler gets past its payload checks to looking the document up (an empty store: not found).
+ * and the messages shown in docs/messages.md pass it and are accepted by {@link TaskMessage} (which the
+ * engine reads bodies with) and the built-in handlers; and for a set of good and bad messages the schema
+ * and the worker agree. "The worker accepts" means: {@link TaskMessage#parse} reads it, and for
+ * {@code ingest}/{@code summarize} the real handler gets past its payload checks to looking the document
+ * up (an empty store: not found) — and the handler's {@link TaskHandler#validate}, which
+ * {@code queue-worker submit} asks, gives the same verdict.
  */
 class MessageSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final MessageCodec CODEC = new MessageCodec(65_536);
 
     @TempDir
     static Path dataDir;
@@ -157,14 +156,26 @@ class MessageSchemaTest {
     }
 
     @Test
-    void theWorkersOwnWebhookMessagesAreNotForProducers() throws Exception {
+    void theWorkersOwnTypesAreNotForProducers() throws Exception {
         assertThat(schemaErrors("{\"task_type\": \"queue-worker.webhook\", \"payload\": {}}")).isNotEmpty();
+        assertThat(schemaErrors("{\"task_type\": \"queue-worker.other\"}")).isNotEmpty();
+        assertThat(schemaErrors("{\"task_type\": \"queue-workers\"}")).isEmpty();
+        assertThat(JSON.readTree(repoRoot.resolve("docs/message.schema.json").toFile()).at("/properties/task_type/not/pattern")
+                .asText()).isEqualTo("^" + TaskMessage.RESERVED_TYPE_PREFIX.replace(".", "\\."));
     }
 
     @Test
-    void aBodyThatIsNeitherJsonNorBase64IsRejectedByTheCodec() {
-        assertThatThrownBy(() -> decode("not json")).isInstanceOf(InvalidMessageException.class)
-                .hasMessageContaining("body");
+    void theSchemasLimitsAreTaskMessagesLimits() throws Exception {
+        JsonNode properties = JSON.readTree(repoRoot.resolve("docs/message.schema.json").toFile()).get("properties");
+        assertThat(properties.at("/task_type/pattern").asText()).isEqualTo("^" + TaskMessage.TASK_TYPE_REGEX + "$");
+        assertThat(properties.at("/task_id/oneOf/0/maxLength").asInt()).isEqualTo(TaskMessage.MAX_TASK_ID_LENGTH);
+        assertThat(properties.at("/webhook_url/oneOf/0/maxLength").asInt()).isEqualTo(TaskMessage.MAX_WEBHOOK_URL_LENGTH);
+    }
+
+    @Test
+    void aBodyThatIsNeitherJsonNorBase64IsRejectedNamingTheBody() {
+        assertThatThrownBy(() -> decode("not json")).isInstanceOf(InvalidTaskMessageException.class)
+                .hasMessageStartingWith("body: ");
     }
 
     // ---- helpers ----
@@ -187,17 +198,16 @@ class MessageSchemaTest {
         return schema.validate(node).stream().map(Error::toString).toList();
     }
 
-    private static MessageCodec.Decoded decode(String body) {
-        return CODEC.decode(new QueueMessage("message-1", body, 1, Instant.EPOCH,
-                new Receipt("message-1", "pop", Instant.EPOCH)));
+    private static TaskMessage decode(String body) {
+        return TaskMessage.parse(body, 65_536);
     }
 
     /** "accepted" or "rejected", as the worker would treat the message. */
     private static String workerVerdict(String body) throws Exception {
-        MessageCodec.Decoded decoded;
+        TaskMessage decoded;
         try {
             decoded = decode(body);
-        } catch (InvalidMessageException e) {
+        } catch (InvalidTaskMessageException e) {
             return "rejected";
         }
         TaskHandler handler = switch (decoded.taskType()) {
@@ -208,16 +218,26 @@ class MessageSchemaTest {
         if (handler == null) {
             return "accepted"; // a plugin's type: the payload is the plugin's business
         }
-        Task task = new Task(decoded.taskId(), decoded.taskType(), decoded.payload(), decoded.webhookUrl(), 1,
-                Instant.EPOCH, "message-1");
+        Task task = decoded.toTask("message-1", 1, Instant.EPOCH, null);
+        String verdict;
         try {
             handler.handle(task, new TestTaskContext());
             throw new AssertionError("the handler found a document in an empty store");
         } catch (DocumentNotFoundException e) {
-            return "accepted"; // every payload check passed; only the document is missing
+            verdict = "accepted"; // every payload check passed; only the document is missing
         } catch (InvalidTaskException e) {
-            return "rejected";
+            verdict = "rejected";
         }
+        String validated;
+        try {
+            handler.validate(task);
+            validated = "accepted";
+        } catch (InvalidTaskException e) {
+            validated = "rejected";
+        }
+        assertThat(validated).as("validate(task), as submit asks it, agrees with handle for %s", body)
+                .isEqualTo(verdict);
+        return verdict;
     }
 
     /** The JSON code blocks of docs/messages.md that are whole messages (they have a task_type). */

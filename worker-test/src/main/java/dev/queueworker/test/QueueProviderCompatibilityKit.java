@@ -49,9 +49,10 @@ import org.junit.jupiter.api.Test;
  * <p>Adapters for real services run it in real time (an Azure adapter against Azurite waits in
  * {@code elapse}), so timeouts are a few seconds and the whole kit takes about 20 seconds of
  * waiting. Every wait goes through {@link #elapse}; a real service's coarse clock is covered by
- * {@link #clockTolerance()}. Message order is not asserted, as Azure does not guarantee it.
+ * {@link #clockTolerance()}. Message order is not asserted, as Azure does not guarantee it. The
+ * {@link dev.queueworker.api.PoisonQueue} tests of {@link PoisonQueueContract} run too.
  */
-public abstract class QueueProviderCompatibilityKit {
+public abstract class QueueProviderCompatibilityKit implements PoisonQueueContract {
 
     /** Long enough that nothing lapses while a test runs without calling {@link #elapse}. */
     protected static final Duration LONG = Duration.ofSeconds(30);
@@ -73,6 +74,11 @@ public abstract class QueueProviderCompatibilityKit {
      * for a real service.
      */
     protected abstract void elapse(Duration duration);
+
+    @Override
+    public final QueueProvider providerUnderTest() {
+        return provider;
+    }
 
     /**
      * How much later than exactly on time a timeout may lapse on this provider; added to every wait

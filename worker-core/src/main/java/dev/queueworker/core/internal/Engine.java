@@ -12,6 +12,7 @@ import dev.queueworker.api.RetryableException;
 import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskError;
 import dev.queueworker.api.TaskHandler;
+import dev.queueworker.api.TaskMessage;
 import dev.queueworker.api.TaskResult;
 import dev.queueworker.api.TaskStatus;
 import dev.queueworker.api.WebhookDelivery;
@@ -631,7 +632,7 @@ public final class Engine {
     private PoisonMessage moveToPoison(Run run, String taskId, String taskType, String reason, String errorType) {
         PoisonMessage poison = new PoisonMessage(run.message.body(), reason, errorType, run.message.dequeueCount(),
                 taskId, taskType, run.message.messageId(), options.clientId(), clock.instant());
-        if (!settle(run, r -> queue.moveToPoison(r, poison.toJson()))) {
+        if (!settle(run, r -> queue.moveToPoison(r, poison.toJson(queue.maxBodyLength())))) {
             return null;
         }
         metrics.task(taskType == null ? "unknown" : taskType, Outcome.POISONED,
@@ -699,11 +700,8 @@ public final class Engine {
     private void send(WebhookEvent event) {
         WebhookDelivery delivery = deliver(event);
         if (delivery.outcome() == WebhookDelivery.Outcome.RETRY_LATER) {
-            ObjectNode body = Json.MAPPER.createObjectNode();
-            body.put("task_id", event.taskId());
-            body.put("task_type", WEBHOOK_TASK_TYPE);
-            body.set("payload", WebhookJson.toStored(event));
-            queue.send(body.toString(), options.retryBaseDelay());
+            queue.send(TaskMessage.builder(WEBHOOK_TASK_TYPE).taskId(event.taskId())
+                    .payload(WebhookJson.toStored(event)).build().toJson(), options.retryBaseDelay());
             log.error("Webhook failed: {}; kept on the queue, next try in {}", delivery.detail(),
                     options.retryBaseDelay());
         }

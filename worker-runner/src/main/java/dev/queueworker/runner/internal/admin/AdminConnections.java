@@ -39,8 +39,14 @@ public final class AdminConnections {
      */
     public static AzureQueueProvider queue(RunnerConfig config, OkHttpClient http, boolean createQueues, int maxTries,
             Duration tryTimeout) {
+        return queue(config, http, createQueues, maxTries, tryTimeout, config.messageEncoding());
+    }
+
+    /** As {@link #queue(RunnerConfig, OkHttpClient, boolean, int, Duration)}, storing bodies as {@code encoding} says. */
+    public static AzureQueueProvider queue(RunnerConfig config, OkHttpClient http, boolean createQueues, int maxTries,
+            Duration tryTimeout, AzureQueueProvider.MessageEncoding encoding) {
         return build(() -> Components.azureQueue(config, http).createQueues(createQueues).maxTries(maxTries)
-                .tryTimeout(tryTimeout).build());
+                .tryTimeout(tryTimeout).messageEncoding(encoding).build());
     }
 
     /** The Azure Blob document store of {@code config}, never creating the container, for {@code check}. */

@@ -3,24 +3,24 @@ package dev.queueworker.runner.internal.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.queueworker.api.InvalidTaskException;
+import dev.queueworker.api.PoisonQueue;
 import dev.queueworker.api.QueueMessage;
-import dev.queueworker.azure.AzurePoisonQueue;
+import dev.queueworker.api.TaskMessage;
 import dev.queueworker.core.PoisonMessage;
 import dev.queueworker.runner.internal.cli.CommandFailedException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
- * The operations of {@code queue-worker poison} on {@code {CLIENT_ID}-tasks-poison}: list, show,
- * requeue and purge dead messages. Messages are JSON envelopes ({@link PoisonMessage}); a message that
- * is not one is shown as such and never requeued.
+ * The operations of {@code queue-worker poison} on {@code {CLIENT_ID}-tasks-poison}, through the
+ * {@link PoisonQueue} SPI only: list, show, requeue and purge dead messages. Messages are JSON envelopes
+ * ({@link PoisonMessage}); a message that is not one is shown as such and never requeued. A requeued
+ * task keeps its task id ({@link PoisonMessage#requeueBody()}).
  *
- * <p>Finding a message beyond the first {@value AzurePoisonQueue#MAX_BATCH} (all Azure lets one peek
+ * <p>Finding a message beyond the first {@value PoisonQueue#MAX_BATCH} (all Azure lets one peek
  * at) scans the queue: each batch is received and hidden for {@link #SCAN_VISIBILITY}, so the next
  * receive returns the next batch, and every message not acted on is made visible again at the end.
  */
@@ -30,11 +30,10 @@ public final class PoisonAdmin {
     static final Duration SCAN_VISIBILITY = Duration.ofMinutes(2);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]+={0,2}");
 
-    private final AzurePoisonQueue queue;
+    private final PoisonQueue queue;
 
-    public PoisonAdmin(AzurePoisonQueue queue) {
+    public PoisonAdmin(PoisonQueue queue) {
         this.queue = queue;
     }
 
@@ -61,19 +60,7 @@ public final class PoisonAdmin {
 
         /** Why this message cannot be requeued, or null when it can. */
         public String whyNotRequeueable() {
-            if (envelope == null) {
-                return "it is not a poison envelope (" + problem + ")";
-            }
-            try {
-                JsonNode node = MAPPER.readTree(message.body());
-                if (node.path("original_body_truncated").asBoolean(false)) {
-                    return "its original body was cut to fit the poison queue (" + node.path("original_body_bytes")
-                            .asLong() + " bytes, sha256 " + node.path("original_body_sha256").asText() + ")";
-                }
-            } catch (JsonProcessingException e) {
-                return "it is not JSON";
-            }
-            return null;
+            return envelope == null ? "it is not a poison envelope (" + problem + ")" : envelope.whyNotRequeueable();
         }
     }
 
@@ -97,10 +84,10 @@ public final class PoisonAdmin {
         return queue.taskQueueName();
     }
 
-    /** Up to the first {@value AzurePoisonQueue#MAX_BATCH} messages, without hiding them. */
+    /** Up to the first {@value PoisonQueue#MAX_BATCH} messages, without hiding them. */
     public Listing list() {
         long depth = queue.approximateDepth();
-        List<Entry> entries = queue.peek(AzurePoisonQueue.MAX_BATCH).stream().map(Entry::of).toList();
+        List<Entry> entries = queue.peek(PoisonQueue.MAX_BATCH).stream().map(Entry::of).toList();
         return new Listing(entries, Math.max(depth, entries.size()), queue.name());
     }
 
@@ -109,9 +96,9 @@ public final class PoisonAdmin {
      * queue when the peek did not see every message.
      */
     public List<Entry> find(String id) {
-        List<Entry> peeked = queue.peek(AzurePoisonQueue.MAX_BATCH).stream().map(Entry::of).toList();
+        List<Entry> peeked = queue.peek(PoisonQueue.MAX_BATCH).stream().map(Entry::of).toList();
         List<Entry> found = peeked.stream().filter(e -> e.matches(id)).toList();
-        if (!found.isEmpty() || peeked.size() < AzurePoisonQueue.MAX_BATCH) {
+        if (!found.isEmpty() || peeked.size() < PoisonQueue.MAX_BATCH) {
             return found;
         }
         List<Entry> matches = new ArrayList<>();
@@ -126,7 +113,8 @@ public final class PoisonAdmin {
 
     /**
      * Puts the original body of the message with queue id or task id {@code id} back on the task
-     * queue as a new message, then deletes the poison message.
+     * queue as a new message (with its task id written in when it had none), then deletes the poison
+     * message.
      *
      * @throws CommandFailedException when no message or several match, or the match cannot be requeued
      */
@@ -148,7 +136,7 @@ public final class PoisonAdmin {
                 throw new CommandFailedException("message " + entry.message().messageId() + " cannot be requeued: "
                         + why);
             }
-            String newId = queue.requeue(entry.message().receipt(), entry.envelope().originalBody());
+            String newId = queue.requeue(entry.message().receipt(), entry.envelope().requeueBody());
             matches.clear();
             return new Requeued(entry, newId);
         } finally {
@@ -163,7 +151,7 @@ public final class PoisonAdmin {
         List<Entry> skipped = new ArrayList<>();
         try {
             while (true) {
-                List<QueueMessage> batch = queue.receive(AzurePoisonQueue.MAX_BATCH, SCAN_VISIBILITY);
+                List<QueueMessage> batch = queue.receive(PoisonQueue.MAX_BATCH, SCAN_VISIBILITY);
                 if (batch.isEmpty()) {
                     break;
                 }
@@ -173,7 +161,7 @@ public final class PoisonAdmin {
                         skipped.add(entry);
                     } else {
                         requeued.add(new Requeued(entry,
-                                queue.requeue(message.receipt(), entry.envelope().originalBody())));
+                                queue.requeue(message.receipt(), entry.envelope().requeueBody())));
                     }
                 }
             }
@@ -195,7 +183,7 @@ public final class PoisonAdmin {
         List<Entry> hidden = new ArrayList<>();
         try {
             while (true) {
-                List<QueueMessage> batch = queue.receive(AzurePoisonQueue.MAX_BATCH, SCAN_VISIBILITY);
+                List<QueueMessage> batch = queue.receive(PoisonQueue.MAX_BATCH, SCAN_VISIBILITY);
                 if (batch.isEmpty()) {
                     return;
                 }
@@ -217,7 +205,7 @@ public final class PoisonAdmin {
         List<Entry> others = new ArrayList<>();
         try {
             while (true) {
-                List<QueueMessage> batch = queue.receive(AzurePoisonQueue.MAX_BATCH, SCAN_VISIBILITY);
+                List<QueueMessage> batch = queue.receive(PoisonQueue.MAX_BATCH, SCAN_VISIBILITY);
                 if (batch.isEmpty()) {
                     return others;
                 }
@@ -250,19 +238,17 @@ public final class PoisonAdmin {
      * stored that way; otherwise as it is.
      */
     public static String readableBody(String body) {
-        String text = body.strip();
-        if (BASE64.matcher(text).matches() && text.length() % 4 == 0) {
+        if (TaskMessage.Encoding.of(body) == TaskMessage.Encoding.BASE64) {
             try {
-                String decoded = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
-                String pretty = prettyJson(decoded);
+                String pretty = prettyJson(TaskMessage.jsonOf(body));
                 if (pretty != null) {
                     return pretty + "\n(stored as Base64)";
                 }
-            } catch (IllegalArgumentException e) {
-                // not Base64 after all
+            } catch (InvalidTaskException e) {
+                // not Base64 of JSON after all
             }
         }
-        String pretty = prettyJson(text);
+        String pretty = prettyJson(body.strip());
         return pretty != null ? pretty : body;
     }
 

@@ -1,5 +1,6 @@
 package dev.queueworker.runner.internal.admin;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import dev.queueworker.api.DocumentStore;
 import dev.queueworker.api.InvalidTaskException;
 import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.api.Task;
+import dev.queueworker.api.TaskMessage;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.azure.BlobNames;
 import dev.queueworker.runner.internal.cli.CommandFailedException;
@@ -21,23 +23,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
  * What a frontend does to start a task: upload the document through the configured store under the
- * name the worker will read ({@code BLOB_NAME_TEMPLATE}), then put the message of DESIGN.md on
- * {@code {CLIENT_ID}-tasks}:
- *
- * <pre>{@code
- * {"task_id": "…", "task_type": "ingest",
- *  "payload": {"filename": "report.pdf", "document_set": "policies", …--payload's fields},
- *  "webhook_url": "…"}
- * }</pre>
+ * name the worker will read ({@code BLOB_NAME_TEMPLATE}), then put a {@link TaskMessage} on
+ * {@code {CLIENT_ID}-tasks}. Before anything is touched, the task is checked as the worker would check
+ * it: the message's rules, the handler's payload rules ({@link dev.queueworker.api.TaskHandler#validate})
+ * and the webhook policy ({@link WebhookPolicyCheck}); a task that would only end in the poison queue is
+ * not sent.
  *
  * <p>The queue is reached first (creating the queues when missing, as the daemon does), so an
  * unreachable queue fails before anything is uploaded.
@@ -45,7 +44,6 @@ import okhttp3.OkHttpClient;
 public final class Submitter {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final String FILENAME = "filename";
     private static final String DOCUMENT_SET = "document_set";
 
@@ -54,24 +52,33 @@ public final class Submitter {
             String taskId) {
     }
 
-    /** What was done: the task id, the document's name (null without a file) and the queue message's id. */
-    public record Submitted(String taskId, String documentName, String queueName, String messageId) {
+    /**
+     * What was done: the task id, the document's name (null without a file), the queue and the queue
+     * message's id, and notes for the person (such as a payload no handler here could check).
+     */
+    public record Submitted(String taskId, String documentName, String queueName, String messageId,
+            List<String> notes) {
     }
 
     private Submitter() {
     }
 
+    /** A checked submission: the message, the file with the name it is stored under, and notes. */
+    record Prepared(TaskMessage message, Path file, String documentName, List<String> notes) {
+        String taskId() {
+            return message.taskId();
+        }
+    }
+
     /**
-     * The message body for {@code request}, and the document name its file goes to (null without a
-     * file). Checks every option; touches nothing.
+     * The message for {@code request}, and the document name its file goes to (null without a file).
+     * Checks every option, the handler's payload rules and the webhook policy; sends and uploads nothing.
      *
      * @throws UsageException naming the option at fault
+     * @throws TaskRefusedException when the worker would refuse the task
      */
     static Prepared prepare(RunnerConfig config, Request request, Path workingDirectory) {
-        if (request.taskType() == null || !TASK_TYPE.matcher(request.taskType()).matches()) {
-            throw new UsageException("TYPE must be a task type (lowercase letters, digits, '.', '_', '-'), such as"
-                    + " ingest or summarize; was '" + request.taskType() + "'");
-        }
+        checkTaskType(request.taskType());
         ObjectNode payload = MAPPER.createObjectNode();
         Path file = null;
         if (request.file() != null) {
@@ -91,72 +98,133 @@ public final class Submitter {
             payload.put(DOCUMENT_SET, request.documentSet());
         }
         if (request.payloadJson() != null) {
-            JsonNode extra;
-            try {
-                extra = MAPPER.readTree(request.payloadJson());
-            } catch (JsonProcessingException e) {
-                throw new UsageException("--payload is not valid JSON: " + e.getOriginalMessage());
-            }
-            if (extra == null || !extra.isObject()) {
-                throw new UsageException("--payload must be a JSON object, such as '{\"max_words\": 200}'");
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                JsonNode given = payload.get(field.getKey());
-                if (given != null && !given.equals(field.getValue())) {
-                    throw new UsageException("--payload sets '" + field.getKey() + "' to " + field.getValue()
-                            + ", but " + (FILENAME.equals(field.getKey()) ? "--file" : "--document-set") + " gives "
-                            + given + "; give it once");
-                }
-                payload.set(field.getKey(), field.getValue());
-            }
+            mergePayload(payload, request.payloadJson());
         }
         if (file == null && payload.isEmpty() && request.payloadJson() == null) {
             throw new UsageException("give --file (and --document-set) for a document, or --payload for a task"
                     + " that needs none");
         }
-        String taskId = request.taskId() != null ? request.taskId() : UUID.randomUUID().toString();
-        if (taskId.isBlank() || taskId.length() > 256 || taskId.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new UsageException("--task-id must be 1 to 256 characters without control characters");
+        TaskMessage message = message(request, payload);
+        checkSize(config, message);
+        Task task = message.toTask("submit", 1, Instant.now(), null);
+        List<String> notes = new ArrayList<>();
+        boolean checked;
+        try {
+            checked = Components.validate(config, task);
+        } catch (InvalidTaskException e) {
+            throw new TaskRefusedException("the " + task.type() + " handler refuses this task: " + e.getMessage()
+                    + hint(e.field()) + "; nothing was queued");
+        }
+        if (!checked) {
+            notes.add("no " + task.type() + " handler is installed here (WORKER_PLUGINS_DIR), so its payload was"
+                    + " not checked");
         }
         if (request.webhookUrl() != null) {
-            HttpUrl url = HttpUrl.parse(request.webhookUrl());
-            if (url == null) {
-                throw new UsageException("--webhook-url must be an http:// or https:// URL");
-            }
+            WebhookPolicyCheck.refusal(config, request.webhookUrl()).ifPresent(reason -> {
+                throw new TaskRefusedException("--webhook-url " + reason + "; nothing was queued");
+            });
         }
-        ObjectNode message = MAPPER.createObjectNode();
-        message.put("task_id", taskId);
-        message.put("task_type", request.taskType());
-        message.set("payload", payload);
-        if (request.webhookUrl() != null) {
-            message.put("webhook_url", request.webhookUrl());
-        }
-        String documentName = null;
-        if (file != null) {
-            Task task = new Task(taskId, request.taskType(), payload, request.webhookUrl(), 1, Instant.now(), "submit");
-            String template = config.ai().blobNameTemplate();
-            try {
-                documentName = config.documentStoreKind() == RunnerConfig.DocumentStoreKind.AZURE
-                        ? BlobNames.forTask(task, template)
-                        : DocumentNames.forTask(task, template);
-            } catch (InvalidTaskException e) {
-                throw new UsageException("the document name (" + DocumentNames.TEMPLATE_VARIABLE + " "
-                        + (template == null ? DocumentNames.DEFAULT_TEMPLATE : template) + ") cannot be made: "
-                        + e.getMessage() + " (set by --file, --document-set or --payload)");
-            }
-        }
-        return new Prepared(message.toString(), taskId, file, documentName);
+        String documentName = file == null ? null : documentName(config, task);
+        return new Prepared(message, file, documentName, List.copyOf(notes));
     }
 
-    /** A checked submission: the message body, the task id, and the file with the name it is stored under. */
-    record Prepared(String message, String taskId, Path file, String documentName) {
+    private static void checkTaskType(String taskType) {
+        try {
+            TaskMessage.checkTaskType(taskType);
+        } catch (InvalidTaskException e) {
+            throw new UsageException("TYPE must be a task type (1 to 64 lowercase letters, digits, '.', '_', '-'),"
+                    + " such as ingest or summarize; was '" + taskType + "'");
+        }
+        if (taskType.startsWith(TaskMessage.RESERVED_TYPE_PREFIX)) {
+            throw new UsageException("TYPE " + taskType + " is reserved: types starting with '"
+                    + TaskMessage.RESERVED_TYPE_PREFIX + "' are the worker's own messages");
+        }
+    }
+
+    private static void mergePayload(ObjectNode payload, String json) {
+        JsonNode extra;
+        try {
+            extra = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw new UsageException("--payload is not valid JSON" + (at == null ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; give an object such as '{\"max_words\": 200}'");
+        }
+        if (extra == null || !extra.isObject()) {
+            throw new UsageException("--payload must be a JSON object, such as '{\"max_words\": 200}'");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = extra.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode given = payload.get(field.getKey());
+            if (given != null && !given.equals(field.getValue())) {
+                throw new UsageException("--payload sets '" + field.getKey() + "' to " + field.getValue()
+                        + ", but " + (FILENAME.equals(field.getKey()) ? "--file" : "--document-set") + " gives "
+                        + given + "; give it once");
+            }
+            payload.set(field.getKey(), field.getValue());
+        }
+    }
+
+    /** The message by {@link TaskMessage}'s rules; a broken rule names the option that set the field. */
+    private static TaskMessage message(Request request, ObjectNode payload) {
+        try {
+            return TaskMessage.builder(request.taskType())
+                    .taskId(request.taskId() != null ? request.taskId() : UUID.randomUUID().toString())
+                    .webhookUrl(request.webhookUrl())
+                    .payload(payload)
+                    .build();
+        } catch (InvalidTaskException e) {
+            String option = switch (e.field()) {
+                case TaskMessage.TASK_ID -> "--task-id";
+                case TaskMessage.WEBHOOK_URL -> "--webhook-url";
+                default -> "TYPE";
+            };
+            throw new UsageException(option + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The worker's limit on the JSON, and Azure's on the stored text (larger once Base64-encoded). */
+    private static void checkSize(RunnerConfig config, TaskMessage message) {
+        String json = message.toJson();
+        try {
+            TaskMessage.checkSize(json, config.workerOptions().maxMessageBytes());
+            TaskMessage.checkSize(message.encode(encoding(config)), AzureQueueProvider.MAX_MESSAGE_CHARS);
+        } catch (InvalidTaskException e) {
+            throw new UsageException("the task message " + e.getMessage().substring("body: ".length())
+                    + " (WORKER_MAX_MESSAGE_BYTES; Azure holds 64 KiB per message): shorten --payload");
+        }
+    }
+
+    private static TaskMessage.Encoding encoding(RunnerConfig config) {
+        return config.messageEncoding() == AzureQueueProvider.MessageEncoding.BASE64
+                ? TaskMessage.Encoding.BASE64 : TaskMessage.Encoding.PLAIN;
+    }
+
+    private static String hint(String field) {
+        return field.equals("payload.filename") ? " (give --file)"
+                : field.equals("payload.document_set") ? " (give --document-set)"
+                : field.startsWith("payload.") ? " (set by --file, --document-set or --payload)" : "";
+    }
+
+    private static String documentName(RunnerConfig config, Task task) {
+        String template = config.ai().blobNameTemplate();
+        try {
+            return config.documentStoreKind() == RunnerConfig.DocumentStoreKind.AZURE
+                    ? BlobNames.forTask(task, template)
+                    : DocumentNames.forTask(task, template);
+        } catch (InvalidTaskException e) {
+            throw new UsageException("the document name (" + DocumentNames.TEMPLATE_VARIABLE + " "
+                    + (template == null ? DocumentNames.DEFAULT_TEMPLATE : template) + ") cannot be made: "
+                    + e.getMessage() + " (set by --file, --document-set or --payload)");
+        }
     }
 
     /**
      * Uploads and enqueues {@code request}.
      *
      * @throws UsageException when an option is wrong (nothing was touched)
+     * @throws TaskRefusedException when the worker would refuse the task (nothing was touched)
      * @throws ConfigException when the configuration cannot submit (the mock queue, the memory store)
      * @throws CommandFailedException when Azure Storage or the document store fails
      */
@@ -167,26 +235,60 @@ public final class Submitter {
             throw new ConfigException("submit --file needs a shared document store; DOCUMENT_STORE=memory lives"
                     + " inside one process (use azure, or filesystem with the worker's DOCUMENTS_DIR)");
         }
-        AzureQueueProvider queue;
+        try (AzureQueueProvider queue = reachQueue(config, http)) {
+            if (prepared.file() != null) {
+                upload(config, http, prepared);
+            }
+            String messageId = send(queue, prepared.message().encode(encoding(config)));
+            return new Submitted(prepared.taskId(), prepared.documentName(), queue.queueName(), messageId,
+                    prepared.notes());
+        }
+    }
+
+    /**
+     * Puts {@code body} on the queue exactly as given, neither checked nor encoded: for trying how the
+     * worker treats a message (a bad one ends in the poison queue).
+     *
+     * @return the task id the worker will use (the body's {@code task_id}, else the message id), and a
+     *     note saying why the worker will refuse the body, when it will
+     */
+    public static Submitted submitRaw(RunnerConfig config, String body, OkHttpClient http) {
+        AdminConnections.requireSharedQueue(config, "submit");
+        if (body.isEmpty()) {
+            throw new UsageException("--raw needs a body; an empty message is refused by Azure Storage");
+        }
+        String problem = null;
+        String taskId = null;
         try {
-            queue = AdminConnections.queue(config, http, true, config.azureMaxTries(), config.azureTryTimeout());
+            taskId = TaskMessage.parse(body, config.workerOptions().maxMessageBytes()).taskId();
+        } catch (InvalidTaskException e) {
+            problem = e.getMessage();
+        }
+        try (AzureQueueProvider queue = reachQueue(config, http)) {
+            String messageId = send(queue, body);
+            return new Submitted(taskId != null ? taskId : messageId, null, queue.queueName(), messageId,
+                    problem == null ? List.of() : List.of("the worker will move this message to the poison queue: "
+                            + problem));
+        }
+    }
+
+    /** The queue, built to store bodies as given: the message is encoded here, as QUEUE_MESSAGE_ENCODING says. */
+    private static AzureQueueProvider reachQueue(RunnerConfig config, OkHttpClient http) {
+        try {
+            return AdminConnections.queue(config, http, true, config.azureMaxTries(), config.azureTryTimeout(),
+                    AzureQueueProvider.MessageEncoding.NONE);
         } catch (QueueWorkerException e) {
             throw new CommandFailedException("the queue is not reachable: " + e.getMessage()
                     + " (is Azure Storage running? check AZURE_STORAGE_CONNECTION_STRING)");
         }
+    }
+
+    /** Sends {@code stored} as it is (the provider was built without encoding). */
+    private static String send(AzureQueueProvider queue, String stored) {
         try {
-            if (prepared.file() != null) {
-                upload(config, http, prepared);
-            }
-            String messageId;
-            try {
-                messageId = queue.send(prepared.message(), Duration.ZERO);
-            } catch (QueueWorkerException e) {
-                throw new CommandFailedException("the task could not be queued: " + e.getMessage());
-            }
-            return new Submitted(prepared.taskId(), prepared.documentName(), queue.queueName(), messageId);
-        } finally {
-            queue.close();
+            return queue.send(stored, Duration.ZERO);
+        } catch (QueueWorkerException e) {
+            throw new CommandFailedException("the task could not be queued: " + e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.queueworker.runner.internal.cli;
 
+import dev.queueworker.api.QueueProvider;
 import dev.queueworker.api.QueueWorkerException;
-import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.core.PoisonMessage;
 import dev.queueworker.runner.internal.admin.AdminConnections;
 import dev.queueworker.runner.internal.admin.LibraryLogs;
@@ -49,11 +49,10 @@ final class PoisonCommand implements Runnable {
         AdminConnections.requireSharedQueue(config, "poison");
         LibraryLogs.quiet(config.logLevel());
         OkHttpClient http = new OkHttpClient();
-        try {
-            // Creates nothing: a missing poison queue is reported, not made.
-            AzureQueueProvider provider = AdminConnections.queue(config, http, false, config.azureMaxTries(),
-                    config.azureTryTimeout().compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
-                            : config.azureTryTimeout());
+        // Creates nothing: a missing poison queue is reported, not made.
+        try (QueueProvider provider = AdminConnections.queue(config, http, false, config.azureMaxTries(),
+                config.azureTryTimeout().compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
+                        : config.azureTryTimeout())) {
             return action.apply(new PoisonAdmin(provider.poisonQueue()));
         } catch (QueueWorkerException e) {
             throw new CommandFailedException(e.getMessage()
@@ -172,7 +171,7 @@ final class PoisonCommand implements Runnable {
     /** {@code poison requeue (ID | --all)}. */
     @Command(name = "requeue", mixinStandardHelpOptions = true,
             description = {"Puts the original body back on {CLIENT_ID}-tasks as a new message (so its attempts start"
-                + " again), then deletes the poison message.",
+                + " again; a body without task_id gets the task id it failed under), then deletes the poison message.",
                 "ID is a queue message id or a task id; --all requeues every poison message."})
     static final class RequeueCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", arity = "0..1", description = "The queue message id or the task id.")

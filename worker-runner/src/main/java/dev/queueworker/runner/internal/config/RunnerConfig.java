@@ -2,6 +2,7 @@ package dev.queueworker.runner.internal.config;
 
 import dev.queueworker.ai.AiSettings;
 import dev.queueworker.api.EnvironmentVariables;
+import dev.queueworker.api.TaskMessage;
 import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.core.OkHttpWebhookNotifier;
@@ -80,7 +81,6 @@ public final class RunnerConfig {
             Map.entry("connectTimeout", "WEBHOOK_CONNECT_TIMEOUT"), Map.entry("readTimeout", "WEBHOOK_READ_TIMEOUT"),
             Map.entry("maxAttempts", "WEBHOOK_MAX_QUICK_ATTEMPTS"), Map.entry("secret", "WEBHOOK_SECRET"));
     private static final Pattern OPTION_IN_MESSAGE = Pattern.compile("'([a-zA-Z]+)'");
-    private static final Pattern TASK_TYPE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern LOG_LEVEL = Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF");
 
     private final Map<String, String> variables;
@@ -267,7 +267,7 @@ public final class RunnerConfig {
             if (type.isEmpty()) {
                 continue;
             }
-            if (!TASK_TYPE.matcher(type).matches()) {
+            if (!TaskMessage.isTaskType(type)) {
                 throw new ConfigException("WORKER_TASK_TYPES must list task types (lowercase letters, digits, '.', '_',"
                         + " '-'), comma-separated; '" + type + "' is not one");
             }

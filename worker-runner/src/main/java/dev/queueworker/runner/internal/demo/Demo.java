@@ -1,8 +1,6 @@
 package dev.queueworker.runner.internal.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
@@ -12,6 +10,7 @@ import dev.queueworker.ai.AiSettings;
 import dev.queueworker.ai.IngestHandler;
 import dev.queueworker.ai.SummarizeHandler;
 import dev.queueworker.api.Task;
+import dev.queueworker.api.TaskMessage;
 import dev.queueworker.api.WebhookDelivery;
 import dev.queueworker.api.WebhookEvent;
 import dev.queueworker.core.InMemoryDocumentStore;
@@ -67,7 +66,6 @@ public final class Demo {
 
     private static final int SUMMARY_WORDS = 60;
     private static final int TEXT_WIDTH = 76;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * What to run.
@@ -210,17 +208,14 @@ public final class Demo {
 
     private String message(DemoTask task, String webhookUrl) {
         tasks.put(task.id(), task);
-        ObjectNode message = JSON.createObjectNode();
-        message.put("task_id", task.id());
-        message.put("task_type", task.type());
-        ObjectNode payload = message.putObject("payload");
-        payload.put("filename", task.filename());
-        payload.put("document_set", DOCUMENT_SET);
+        TaskMessage.Builder message = TaskMessage.builder(task.type()).taskId(task.id())
+                .put("filename", task.filename())
+                .put("document_set", DOCUMENT_SET)
+                .webhookUrl(webhookUrl);
         if (task.type().equals(SummarizeHandler.TASK_TYPE)) {
-            payload.put("max_words", SUMMARY_WORDS);
+            message.put("max_words", SUMMARY_WORDS);
         }
-        message.put("webhook_url", webhookUrl);
-        return message.toString();
+        return message.build().toJson();
     }
 
     private WorkerOptions workerOptions() {

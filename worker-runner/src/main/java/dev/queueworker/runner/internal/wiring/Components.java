@@ -5,6 +5,7 @@ import dev.queueworker.ai.IngestHandler;
 import dev.queueworker.ai.SummarizeHandler;
 import dev.queueworker.api.DocumentStore;
 import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
@@ -150,6 +151,33 @@ public final class Components {
             new Handlers(List.of(), resources).close();
             throw e;
         }
+    }
+
+    /**
+     * Checks {@code task}'s payload with its handler's own rules ({@link TaskHandler#validate}) without
+     * building what the handler runs with: the built-in types by their static rules (no model is
+     * loaded, no database reached), a plugin's by loading {@code WORKER_PLUGINS_DIR} for the moment.
+     *
+     * @return whether a handler of this type was found and checked it
+     * @throws dev.queueworker.api.InvalidTaskException naming the field the handler refuses
+     */
+    public static boolean validate(RunnerConfig config, Task task) {
+        switch (task.type()) {
+            case IngestHandler.TASK_TYPE -> IngestHandler.validatePayload(task, config.ai().blobNameTemplate());
+            case SummarizeHandler.TASK_TYPE -> SummarizeHandler.validatePayload(task, config.ai().blobNameTemplate());
+            default -> {
+                try (Plugins plugins = config.pluginsDir().map(Plugins::load).orElse(Plugins.NONE)) {
+                    for (TaskHandler plugin : plugins.handlers()) {
+                        if (plugin.taskType().equals(task.type())) {
+                            plugin.validate(task);
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Handlers and what must be closed after the worker stops. */

@@ -7,9 +7,11 @@ import com.azure.storage.queue.QueueServiceClientBuilder;
 import com.azure.storage.queue.models.QueueMessageItem;
 import dev.queueworker.core.PoisonMessage;
 import dev.queueworker.test.Azurite;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +123,31 @@ class PoisonCommandIT {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.err().strip()).isEqualTo("queue-worker: no message on " + client
                 + "-tasks-poison has message id or task id no-such-task");
+    }
+
+    @Test
+    void a_requeued_message_without_a_task_id_keeps_the_id_it_failed_under() {
+        String client = "poison-" + CLIENTS.incrementAndGet();
+        queue(client + "-tasks");
+        String plain = "{\"task_type\":\"translate\",\"payload\":{\"text\":\"hello\"}}";
+        String base64 = Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+        // As the engine writes it: without a task_id, the queue message id is the task's id.
+        queue(client + "-tasks-poison").sendMessage(new PoisonMessage(plain, "task_type: unknown type 'translate'",
+                "InvalidMessage", 1, "msg-plain", "translate", "msg-plain", client, Instant.now()).toJson());
+        queue(client + "-tasks-poison").sendMessage(new PoisonMessage(base64, "task_type: unknown type 'translate'",
+                "InvalidMessage", 1, "msg-b64", "translate", "msg-b64", client, Instant.now()).toJson());
+
+        AdminCli.Run one = AdminCli.run(env(client), dir, "poison", "requeue", "msg-plain");
+        assertThat(one.exitCode()).as(one.toString()).isZero();
+        AdminCli.Run all = AdminCli.run(env(client), dir, "poison", "requeue", "--all");
+        assertThat(all.exitCode()).as(all.toString()).isZero();
+
+        List<String> requeued = receiveAll(queue(client + "-tasks")).stream().map(m -> m.getBody().toString()).toList();
+        assertThat(requeued).containsExactlyInAnyOrder(
+                "{\"task_id\":\"msg-plain\",\"task_type\":\"translate\",\"payload\":{\"text\":\"hello\"}}",
+                Base64.getEncoder().encodeToString(("{\"task_id\":\"msg-b64\",\"task_type\":\"translate\","
+                        + "\"payload\":{\"text\":\"hello\"}}").getBytes(StandardCharsets.UTF_8)));
+        assertThat(receiveAll(queue(client + "-tasks-poison"))).isEmpty();
     }
 
     @Test

@@ -112,6 +112,47 @@ class SubmitCommandIT {
     }
 
     @Test
+    void raw_puts_the_body_on_the_queue_exactly_as_given_and_says_when_the_worker_will_refuse_it() {
+        String client = "submit-" + CLIENTS.incrementAndGet();
+
+        AdminCli.Run bad = AdminCli.run(env(client, "QUEUE_MESSAGE_ENCODING", "base64"), dir,
+                "submit", "--raw", "not json, on purpose");
+        assertThat(bad.exitCode()).as(bad.toString()).isZero();
+        List<QueueMessageItem> messages = receiveAll(client + "-tasks");
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).getBody().toString()).as("neither checked nor encoded")
+                .isEqualTo("not json, on purpose");
+        assertThat(bad.out()).as("the message id, which the worker uses as the task id")
+                .isEqualTo(messages.get(0).getMessageId() + "\n");
+        assertThat(bad.err()).contains("note: the worker will move this message to the poison queue: body: is neither"
+                + " JSON nor valid Base64");
+
+        AdminCli.Run good = AdminCli.run(env(client), dir, "submit", "--raw",
+                "{\"task_id\": \"raw-1\", \"task_type\": \"translate\"}");
+        assertThat(good.exitCode()).as(good.toString()).isZero();
+        assertThat(good.out()).isEqualTo("raw-1\n");
+        assertThat(good.err()).doesNotContain("note:");
+        assertThat(receiveAll(client + "-tasks")).extracting(m -> m.getBody().toString())
+                .containsExactly("{\"task_id\": \"raw-1\", \"task_type\": \"translate\"}");
+    }
+
+    @Test
+    void a_task_the_handler_or_the_webhook_policy_would_refuse_is_not_queued() {
+        String client = "submit-" + CLIENTS.incrementAndGet();
+
+        AdminCli.Run noFile = AdminCli.run(env(client), dir, "submit", "ingest", "--document-set", "policies");
+        assertThat(noFile.exitCode()).as(noFile.toString()).isEqualTo(2);
+        assertThat(noFile.err().strip()).isEqualTo("queue-worker: the ingest handler refuses this task:"
+                + " payload.filename: is required (give --file); nothing was queued");
+        AdminCli.Run metadata = AdminCli.run(env(client), dir, "submit", "translate", "--payload", "{}",
+                "--webhook-url", "http://169.254.169.254/");
+        assertThat(metadata.exitCode()).as(metadata.toString()).isEqualTo(2);
+        assertThat(metadata.err().strip().lines()).hasSize(1);
+        assertThat(dev.queueworker.azure.AzureQueueProvider.builder().connectionString(azurite.connectionString())
+                .clientId(client).createQueues(false).build().exists()).as("nothing reached Azurite").isFalse();
+    }
+
+    @Test
     void the_filesystem_store_writes_into_documents_dir() throws Exception {
         String client = "submit-" + CLIENTS.incrementAndGet();
         Files.writeString(dir.resolve("notes.md"), "# Notes");

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
  * titles that alternate between odd and even pages are found too). A short line whose numbers change
  * counts as the same line on every page when one of its numbers grows page by page, as "Page 3 of
  * 12" does. Only those edge occurrences are removed; the same words in the middle of a page stay,
- * and so does a line of real content that merely repeats two or three times. A document of one page
- * is returned as it is.
+ * and so does a line of real content that merely repeats two or three times. A boilerplate line that
+ * is a sentence (a notice, or a key fact restated at the top of every section) is kept where it
+ * first occurs. A document of one page is returned as it is.
  *
  * <p>{@link #stripLines} removes the lines of a Word document's header and footer parts, which Tika
  * writes into the text once per section rather than once per page.
@@ -37,6 +38,8 @@ final class PageBoilerplate {
 
     private static final Pattern DIGITS = Pattern.compile("\\p{Nd}+");
     private static final Pattern SPACE = Pattern.compile("\\s+");
+    private static final Pattern SENTENCE_END = Pattern.compile("[.!?][\"')\\]]?$");
+    static final int MIN_SENTENCE_WORDS = 6;
 
     private PageBoilerplate() {
     }
@@ -78,12 +81,14 @@ final class PageBoilerplate {
         int required = requiredPages((int) pages.stream().filter(PageBoilerplate::hasText).count());
         Set<String> boilerplate = boilerplate(pages, required);
         StringBuilder out = new StringBuilder(text.length());
+        Set<String> keptOnce = new HashSet<>();
         int removed = 0;
         for (List<String> page : pages) {
             Set<Integer> edges = new HashSet<>(edges(page));
             for (int i = 0; i < page.size(); i++) {
                 String line = page.get(i);
-                if (edges.contains(i) && (boilerplate.contains(plain(line)) || boilerplate.contains(key(line)))) {
+                if (edges.contains(i) && (boilerplate.contains(plain(line)) || boilerplate.contains(key(line)))
+                        && !firstSentence(line, keptOnce)) {
                     removed++;
                     continue;
                 }
@@ -162,15 +167,27 @@ final class PageBoilerplate {
             return new Stripped(text, 0);
         }
         StringBuilder out = new StringBuilder(text.length());
+        Set<String> keptOnce = new HashSet<>();
         int removed = 0;
         for (String line : text.split("\n", -1)) {
-            if (!line.isBlank() && keys.contains(key(line))) {
+            if (!line.isBlank() && keys.contains(key(line)) && !firstSentence(line, keptOnce)) {
                 removed++;
             } else {
                 out.append(line).append('\n');
             }
         }
         return new Stripped(out.toString(), removed);
+    }
+
+    /**
+     * Whether a boilerplate line is a sentence ({@value #MIN_SENTENCE_WORDS} words or more, ending
+     * as a sentence does) seen for the first time: a fact restated at the top of every section, or
+     * a notice, is kept once, so nothing the document says is lost.
+     */
+    private static boolean firstSentence(String line, Set<String> keptOnce) {
+        String plain = plain(line);
+        return SENTENCE_END.matcher(plain).find() && plain.split(" ").length >= MIN_SENTENCE_WORDS
+                && keptOnce.add(plain);
     }
 
     /** The indexes of a page's first and last {@value #EDGE_LINES} lines that are not blank. */

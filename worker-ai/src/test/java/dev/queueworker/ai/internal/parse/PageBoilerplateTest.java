@@ -111,6 +111,21 @@ class PageBoilerplateTest {
     }
 
     @Test
+    void aSentenceOnTheEdgeOfEveryPageIsKeptWhereItFirstOccurs() {
+        String notice = "This handbook is confidential and meant for Northwind staff only.";
+        String text = pages(6, p -> {
+            List<String> lines = new ArrayList<>(body(p));
+            lines.add(0, notice);
+            lines.add(0, "Northwind Handbook");
+            return lines;
+        });
+        PageBoilerplate.Stripped stripped = PageBoilerplate.strip(text);
+        assertThat(stripped.text().split(notice, -1)).hasSize(2);
+        assertThat(stripped.text()).startsWith(notice + "\n").doesNotContain("Northwind Handbook");
+        assertThat(stripped.linesRemoved()).isEqualTo(11);
+    }
+
+    @Test
     void tableRowsThatDifferOnlyInTheirFiguresStay() {
         long[] amounts = {412, 87, 1290, 55, 730, 318, 96, 2044};
         String text = pages(8, p -> {

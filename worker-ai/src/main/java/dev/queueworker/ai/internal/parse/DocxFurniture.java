@@ -8,11 +8,13 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.Office;
+import org.apache.tika.metadata.PagedText;
 
 /**
  * The lines of a Word document's header and footer parts ({@code word/header*.xml},
@@ -31,6 +33,22 @@ final class DocxFurniture {
     private DocxFurniture() {
     }
 
+    /** Characters of a full page of prose, for a document that does not say how many pages it has. */
+    static final int CHARACTERS_PER_PAGE = 3_000;
+
+    /**
+     * Whether a document's header and footer lines were printed on more than one page: its own page
+     * count (a Word document's {@code docProps/app.xml}), else its length at
+     * {@value #CHARACTERS_PER_PAGE} characters a page.
+     */
+    static boolean morePagesThanOne(Metadata metadata, String text) {
+        Integer pages = metadata.getInt(PagedText.N_PAGES);
+        if (pages == null) {
+            pages = metadata.getInt(Office.PAGE_COUNT);
+        }
+        return pages != null ? pages > 1 : text.length() > CHARACTERS_PER_PAGE;
+    }
+
     /** The keys of the header and footer lines of the DOCX in {@code file}; empty for any other file. */
     static Set<String> keys(File file) {
         Set<String> keys = new HashSet<>();
@@ -46,10 +64,8 @@ final class DocxFurniture {
                     }
                 }
             }
-        } catch (ZipException | XMLStreamException notReadable) {
+        } catch (IOException | XMLStreamException notReadable) {
             return Set.of(); // the parser says what is wrong with the file
-        } catch (IOException e) {
-            return Set.of();
         }
         return keys;
     }

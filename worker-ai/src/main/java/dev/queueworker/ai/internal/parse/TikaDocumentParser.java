@@ -22,8 +22,6 @@ import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.UnsupportedFormatException;
 import org.apache.tika.exception.ZeroByteFileException;
 import org.apache.tika.metadata.Metadata;
-import org.apache.tika.metadata.Office;
-import org.apache.tika.metadata.PagedText;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MediaTypeRegistry;
@@ -240,7 +238,7 @@ public final class TikaDocumentParser {
         Set<String> furniture;
         // Shielded: the caller still reads the rest of the stream (to hash it) after the parse.
         try (TikaInputStream tis = TikaInputStream.get(org.apache.commons.io.input.CloseShieldInputStream.wrap(in))) {
-            furniture = inspectZip(tis);
+            furniture = ZipContainer.inspect(tis);
             Tika.PARSER.parse(tis, new BodyContentHandler(new PageMarks(dropped)), metadata, context);
         }
         // Failures of embedded documents are recorded, not thrown, and their text is just missing; but
@@ -268,7 +266,7 @@ public final class TikaDocumentParser {
         if (extraction.embeddedZipBomb() != null) {
             throw zipBomb(name, extraction.embeddedZipBomb());
         }
-        PageBoilerplate.Stripped furniture = morePagesThanOne(metadata, extraction.text())
+        PageBoilerplate.Stripped furniture = DocxFurniture.morePagesThanOne(metadata, extraction.text())
                 ? PageBoilerplate.stripLines(extraction.text(), extraction.furniture())
                 : new PageBoilerplate.Stripped(extraction.text(), 0);
         PageBoilerplate.Stripped stripped = PageBoilerplate.strip(furniture.text());
@@ -361,57 +359,6 @@ public final class TikaDocumentParser {
     private static PermanentException unsupported(String name, String mediaType, Throwable cause) {
         return new PermanentException(name + " is in a format text cannot be extracted from (detected "
                 + mediaType + ")", cause);
-    }
-
-    /** An entry expanding more than this many times its compressed size (and past 1 MiB) is a zip bomb. */
-    static final long MAX_INFLATE_RATIO = 100;
-    static final long RATIO_GRACE_BYTES = 1024 * 1024;
-
-    /** Characters of a full page of prose, for a document that does not say how many pages it has. */
-    static final int CHARACTERS_PER_PAGE = 3_000;
-
-    /**
-     * Refuses a ZIP container (DOCX, XLSX, PPTX, ODT, EPUB, ZIP…) whose central directory declares an
-     * entry that expands past {@link #MAX_INFLATE_RATIO}, before any parser inflates it: POI and Tika
-     * hold a document part's text (one run of a DOCX, say) whole in memory, so a 40 KB DOCX holding
-     * 40 MB of text would fill a 256 MB heap before Tika's own zip-bomb check sees the text. Entries
-     * that lie about their size are left to that check. Returns the {@link DocxFurniture} of a Word
-     * document, else nothing.
-     */
-    private static Set<String> inspectZip(TikaInputStream in) throws java.io.IOException {
-        in.mark(4);
-        byte[] head = in.readNBytes(4);
-        in.reset();
-        if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
-            return Set.of();
-        }
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(in.getFile())) {
-            for (var entries = zip.entries(); entries.hasMoreElements(); ) {
-                java.util.zip.ZipEntry entry = entries.nextElement();
-                long size = entry.getSize();
-                long packed = entry.getCompressedSize();
-                if (size > RATIO_GRACE_BYTES && packed >= 0 && size > Math.max(1, packed) * MAX_INFLATE_RATIO) {
-                    throw new java.io.IOException("zip bomb: entry '" + entry.getName() + "' expands from " + packed
-                            + " to " + size + " bytes");
-                }
-            }
-        } catch (java.util.zip.ZipException notReadableAsZip) {
-            return Set.of(); // a damaged archive: the parser says what is wrong with it
-        }
-        return DocxFurniture.keys(in.getFile());
-    }
-
-    /**
-     * Whether a document's header and footer lines were printed on more than one page: its own page
-     * count (a Word document's {@code docProps/app.xml}), else its length at
-     * {@value #CHARACTERS_PER_PAGE} characters a page.
-     */
-    private static boolean morePagesThanOne(Metadata metadata, String text) {
-        Integer pages = metadata.getInt(PagedText.N_PAGES);
-        if (pages == null) {
-            pages = metadata.getInt(Office.PAGE_COUNT);
-        }
-        return pages != null ? pages > 1 : text.length() > CHARACTERS_PER_PAGE;
     }
 
     private static boolean isZipBomb(Throwable failure) {

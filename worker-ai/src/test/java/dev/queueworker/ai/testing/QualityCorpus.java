@@ -124,11 +124,15 @@ public final class QualityCorpus {
         List<String> minutes = body(MINUTES, MINUTES_KEY_FACTS);
         List<String> policy = body(POLICY, List.of());
         return List.of(
-                new Doc("handbook.pdf", PagedDocuments.pdf(pages(handbook, 11), handbookFurniture), sentences(handbook), handbookMarks),
-                new Doc("handbook.docx", PagedDocuments.docx(pages(handbook, 11), handbookFurniture), sentences(handbook), handbookMarks),
-                new Doc("minutes.pdf", PagedDocuments.pdf(pages(minutes, 8), minutesFurniture), sentences(minutes), minutesMarks),
+                new Doc("handbook.pdf", PagedDocuments.pdf(pages(handbook, 11), handbookFurniture),
+                        sentences(handbook), handbookMarks),
+                new Doc("handbook.docx", PagedDocuments.docx(pages(handbook, 11), handbookFurniture),
+                        sentences(handbook), handbookMarks),
+                new Doc("minutes.pdf", PagedDocuments.pdf(pages(minutes, 8), minutesFurniture),
+                        sentences(minutes), minutesMarks),
                 new Doc("policy.pdf", PagedDocuments.pdf(pages(policy, 6), Furniture.NONE), sentences(policy), List.of()),
-                new Doc("policy.docx", PagedDocuments.docx(pages(policy, 6), Furniture.NONE), sentences(policy), List.of()));
+                new Doc("policy.docx", PagedDocuments.docx(pages(policy, 6), Furniture.NONE), sentences(policy),
+                        List.of()));
     }
 
     /** Sections: a heading, the key facts restated, the section's own sentences, a blank line. */

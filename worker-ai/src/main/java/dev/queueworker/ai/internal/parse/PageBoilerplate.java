@@ -69,7 +69,10 @@ final class PageBoilerplate {
         return Math.max(MIN_PAGES, (pages * SHARE_PERCENT + 99) / 100);
     }
 
-    /** The text with the page boilerplate of its {@value #PAGE_BREAK}-separated pages removed; page breaks become line breaks. */
+    /**
+     * The text with the boilerplate of its {@value #PAGE_BREAK}-separated pages removed; page breaks
+     * become line breaks.
+     */
     static Stripped strip(String text) {
         if (text.indexOf(PAGE_BREAK) < 0) {
             return new Stripped(text, 0);
@@ -99,8 +102,8 @@ final class PageBoilerplate {
     }
 
     /**
-     * The boilerplate lines ({@link #plain}) and counters ({@link #key}): those on the edges of at least {@code required} pages,
-     * either word for word, or as a counter (at most {@value #MAX_COUNTER_WORDS} words whose numbers
+     * The boilerplate lines ({@link #plain}) and counters ({@link #key}): those on the edges of at
+     * least {@code required} pages, either word for word, or as a counter (at most {@value #MAX_COUNTER_WORDS} words whose numbers
      * differ and one of which grows from page to page, as a page number does). Table rows that
      * differ only in their figures are no counters: their figures do not grow page by page.
      */

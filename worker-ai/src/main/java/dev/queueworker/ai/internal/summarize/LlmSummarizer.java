@@ -31,8 +31,9 @@ import java.util.regex.Pattern;
  * A summary written by a chat model (LangChain4j {@link ChatModel}, such as {@code OpenAiChatModel}).
  *
  * <p>Sentences the text repeats word for word are dropped first ({@link RepeatedSentences}), so a
- * fact restated in every section is summarized once. A text within the budget ({@link Builder#budgetCharacters(int)}, default 48,000 characters:
- * about a 12,000-token context at four characters a token) is summarized in one call. A longer
+ * fact restated in every section is summarized once. A text within the budget
+ * ({@link Builder#budgetCharacters(int)}, default 48,000 characters: about a 12,000-token context at
+ * four characters a token) is summarized in one call. A longer
  * one is map-reduced: split with LangChain4j's recursive splitter into chunks of
  * {@link Builder#chunkCharacters(int)}, each chunk summarized on its own with at most
  * {@link Builder#parallelism(int)} calls in flight, then one final call combines the partial

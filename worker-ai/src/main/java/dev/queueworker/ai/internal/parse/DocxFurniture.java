@@ -29,6 +29,7 @@ final class DocxFurniture {
     /** Header and footer parts are small; a larger one is not read. */
     private static final long MAX_PART_BYTES = 1024 * 1024;
     private static final int MAX_LINES = 200;
+    private static final int MAX_LINE_CHARACTERS = 2_000;
 
     private DocxFurniture() {
     }
@@ -58,7 +59,7 @@ final class DocxFurniture {
             }
             for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
                 ZipEntry entry = entries.nextElement();
-                if (PART.matcher(entry.getName()).matches() && entry.getSize() <= MAX_PART_BYTES) {
+                if (PART.matcher(entry.getName()).matches() && entry.getSize() >= 0 && entry.getSize() <= MAX_PART_BYTES) {
                     try (InputStream in = zip.getInputStream(entry)) {
                         read(in, keys);
                     }
@@ -93,7 +94,8 @@ final class DocxFurniture {
                     } else if ("p".equals(reader.getLocalName())) {
                         addLine(line, keys);
                     }
-                } else if (inText && (event == XMLStreamReader.CHARACTERS || event == XMLStreamReader.CDATA)) {
+                } else if (inText && (event == XMLStreamReader.CHARACTERS || event == XMLStreamReader.CDATA)
+                        && line.length() < MAX_LINE_CHARACTERS) {
                     line.append(reader.getText());
                 }
             }

@@ -59,7 +59,8 @@ final class DocxFurniture {
             }
             for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements(); ) {
                 ZipEntry entry = entries.nextElement();
-                if (PART.matcher(entry.getName()).matches() && entry.getSize() >= 0 && entry.getSize() <= MAX_PART_BYTES) {
+                long size = entry.getSize();
+                if (PART.matcher(entry.getName()).matches() && size >= 0 && size <= MAX_PART_BYTES) {
                     try (InputStream in = zip.getInputStream(entry)) {
                         read(in, keys);
                     }

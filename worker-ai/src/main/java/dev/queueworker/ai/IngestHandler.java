@@ -50,13 +50,15 @@ import org.slf4j.LoggerFactory;
  * <p>Payload: {@code filename} and {@code document_set} (required), {@code blob_name},
  * {@code content_type}, {@code metadata} (a JSON object of strings, numbers and booleans copied onto
  * every chunk). Result: {@code filename}, {@code document_set}, {@code chunks}, {@code characters},
- * {@code truncated}, {@code unchanged}, {@code embedding_model}, {@code dimensions},
- * {@code duration_ms}.
+ * {@code truncated}, {@code boilerplate_lines}, {@code unchanged}, {@code embedding_model},
+ * {@code dimensions}, {@code duration_ms}.
  *
  * <p>Idempotent: chunk ids are name-based UUIDs of (client id, document set, filename, chunk index),
  * so a re-delivered task writes the same rows, and a shorter version of a document removes the
- * chunks past its new count. When the stored {@code content_sha256} equals the document's, nothing is
- * embedded and the result says {@code unchanged: true}.
+ * chunks past its new count. When the stored {@code content_sha256} equals the document's and the
+ * stored {@code text_sha256} the extracted text's, nothing is embedded and the result says
+ * {@code unchanged: true}; chunks stored by an earlier version, whose text extraction differed, are
+ * replaced once.
  *
  * <p>Thread-safe: one instance serves every concurrent task.
  */
@@ -66,11 +68,13 @@ public final class IngestHandler implements TaskHandler {
     public static final String TASK_TYPE = "ingest";
 
     private static final String EMBEDDING_MODEL = "embedding_model";
+    /** The SHA-256 of the text that was split: a new text extraction (issue 18) gives new chunks. */
+    static final String TEXT_SHA256 = "text_sha256";
 
     /** Metadata keys the handler sets itself; a payload's {@code metadata} may not use them. */
     public static final Set<String> RESERVED_METADATA =
             Set.of(ChunkStore.DOCUMENT_SET, ChunkStore.FILENAME, ChunkStore.CHUNK_INDEX, ChunkStore.CONTENT_SHA256,
-                    EMBEDDING_MODEL);
+                    TEXT_SHA256, EMBEDDING_MODEL);
 
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
     private static final int MAX_METADATA_KEYS = 64;
@@ -152,7 +156,8 @@ public final class IngestHandler implements TaskHandler {
         }
         context.throwIfCancelled();
 
-        List<TextSegment> segments = split(parsed.text(), documentSet, filename, sha256, userMetadata);
+        String textSha256 = HexFormat.of().formatHex(sha256().digest(parsed.text().getBytes(StandardCharsets.UTF_8)));
+        List<TextSegment> segments = split(parsed.text(), documentSet, filename, sha256, textSha256, userMetadata);
         if (segments.isEmpty()) {
             throw new PermanentException(filename + " contains no text to index");
         }
@@ -161,7 +166,9 @@ public final class IngestHandler implements TaskHandler {
             ids.add(chunkId(settings.clientId(), documentSet, filename, i));
         }
 
+        // Chunks of an earlier version of the text extraction lack text_sha256 and are replaced once.
         boolean unchanged = sha256.equals(store.contentSha256(documentSet, filename).orElse(null))
+                && textSha256.equals(store.documentValue(documentSet, filename, TEXT_SHA256).orElse(null))
                 && store.count(documentSet, filename) == segments.size();
         if (!unchanged) {
             List<Embedding> vectors = embed(segments, context);
@@ -176,6 +183,7 @@ public final class IngestHandler implements TaskHandler {
                 .put("chunks", segments.size())
                 .put("characters", parsed.characters())
                 .put("truncated", parsed.truncated())
+                .put("boilerplate_lines", parsed.boilerplateLines())
                 .put("unchanged", unchanged)
                 .put("embedding_model", embeddings.name())
                 .put("dimensions", embeddings.dimension())
@@ -192,7 +200,7 @@ public final class IngestHandler implements TaskHandler {
     }
 
     private List<TextSegment> split(String text, String documentSet, String filename, String sha256,
-            Map<String, Object> userMetadata) {
+            String textSha256, Map<String, Object> userMetadata) {
         List<TextSegment> raw = splitter.split(dev.langchain4j.data.document.Document.from(text));
         List<TextSegment> segments = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
@@ -205,6 +213,7 @@ public final class IngestHandler implements TaskHandler {
                     .put(ChunkStore.FILENAME, filename)
                     .put(ChunkStore.CHUNK_INDEX, segments.size())
                     .put(ChunkStore.CONTENT_SHA256, sha256)
+                    .put(TEXT_SHA256, textSha256)
                     .put(EMBEDDING_MODEL, embeddings.name());
             segments.add(TextSegment.from(chunk, metadata));
         }

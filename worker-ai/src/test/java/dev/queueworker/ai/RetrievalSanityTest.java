@@ -98,6 +98,8 @@ class RetrievalSanityTest {
                     misses.add(question.getKey() + " -> " + top);
                 }
             }
+            System.out.printf("retrieval first-hit: %d/%d (misses: %s)%n", QUESTIONS.size() - misses.size(),
+                    QUESTIONS.size(), misses);
             assertThat(QUESTIONS.size() - misses.size()).as("questions answered first; misses: %s", misses)
                     .isGreaterThanOrEqualTo(8);
         }

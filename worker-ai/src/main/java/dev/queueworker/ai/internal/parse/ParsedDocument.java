@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param truncated  whether text past {@link ParseLimits#maxCharacters()} was dropped
  * @param mediaType  the media type Tika detected from the bytes, such as {@code application/pdf}
  * @param bytes      bytes read from the document's stream
+ * @param boilerplateLines lines of page boilerplate (running headers and footers, page numbers)
+ *                   removed from the text, see {@link PageBoilerplate}
  */
-public record ParsedDocument(String text, int characters, boolean truncated, String mediaType, long bytes) {
+public record ParsedDocument(String text, int characters, boolean truncated, String mediaType, long bytes,
+        int boilerplateLines) {
     public ParsedDocument {
         Objects.requireNonNull(text, "'text' cannot be null.");
         Objects.requireNonNull(mediaType, "'mediaType' cannot be null.");

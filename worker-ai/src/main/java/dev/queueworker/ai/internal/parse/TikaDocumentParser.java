@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
@@ -31,11 +32,8 @@ import org.apache.tika.parser.ParseRecord;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.sax.BodyContentHandler;
-import org.apache.tika.sax.ContentHandlerDecorator;
 import org.apache.tika.sax.ToTextContentHandler;
 import org.apache.tika.sax.WriteOutContentHandler;
-import org.xml.sax.ContentHandler;
-import org.xml.sax.SAXException;
 
 /**
  * Extracts the text of a document with Apache Tika's auto-detection, within {@link ParseLimits}.
@@ -237,15 +235,16 @@ public final class TikaDocumentParser {
         WriteOutContentHandler limited = new WriteOutContentHandler(new ToTextContentHandler(text),
                 limits.maxCharacters(), false, context);
         DropDetector dropped = new DropDetector(limited, limits.maxCharacters());
+        Set<String> furniture;
         // Shielded: the caller still reads the rest of the stream (to hash it) after the parse.
         try (TikaInputStream tis = TikaInputStream.get(org.apache.commons.io.input.CloseShieldInputStream.wrap(in))) {
-            checkZipEntries(tis);
-            Tika.PARSER.parse(tis, new BodyContentHandler(dropped), metadata, context);
+            furniture = ZipContainer.inspect(tis);
+            Tika.PARSER.parse(tis, new BodyContentHandler(new PageMarks(dropped)), metadata, context);
         }
         // Failures of embedded documents are recorded, not thrown, and their text is just missing; but
         // a zip bomb inside an archive makes the archive one.
         Exception bomb = record.getExceptions().stream().filter(TikaDocumentParser::isZipBomb).findFirst().orElse(null);
-        return new Extraction(text.toString(), dropped.textDropped, bomb);
+        return new Extraction(text.toString(), dropped.textDropped, bomb, furniture);
     }
 
     private ParsedDocument outcome(String name, MeteredInputStream in, Metadata metadata, Extraction extraction,
@@ -267,7 +266,14 @@ public final class TikaDocumentParser {
         if (extraction.embeddedZipBomb() != null) {
             throw zipBomb(name, extraction.embeddedZipBomb());
         }
-        String text = tidy(extraction.text());
+        PageBoilerplate.Stripped furniture = DocxFurniture.morePagesThanOne(metadata, extraction.text())
+                ? PageBoilerplate.stripLines(extraction.text(), extraction.furniture())
+                : new PageBoilerplate.Stripped(extraction.text(), 0);
+        PageBoilerplate.Stripped stripped = PageBoilerplate.strip(furniture.text());
+        String text = tidy(stripped.text());
+        if (text.isEmpty() && !tidy(extraction.text()).isEmpty()) {
+            text = tidy(extraction.text().replace(PageBoilerplate.PAGE_BREAK, '\n')); // nothing but boilerplate: keep it
+        }
         if (text.isEmpty()) {
             if (!Tika.supports(mediaType)) {
                 throw unsupported(name, mediaType, null);
@@ -278,7 +284,8 @@ public final class TikaDocumentParser {
         if (mediaType.startsWith("text/")) {
             refuseNoise(name, mediaType, metadata, extraction.text());
         }
-        return new ParsedDocument(text, text.length(), extraction.truncated(), mediaType, in.count());
+        return new ParsedDocument(text, text.length(), extraction.truncated(), mediaType, in.count(),
+                furniture.linesRemoved() + stripped.linesRemoved());
     }
 
     /**
@@ -352,39 +359,6 @@ public final class TikaDocumentParser {
     private static PermanentException unsupported(String name, String mediaType, Throwable cause) {
         return new PermanentException(name + " is in a format text cannot be extracted from (detected "
                 + mediaType + ")", cause);
-    }
-
-    /** An entry expanding more than this many times its compressed size (and past 1 MiB) is a zip bomb. */
-    static final long MAX_INFLATE_RATIO = 100;
-    static final long RATIO_GRACE_BYTES = 1024 * 1024;
-
-    /**
-     * Refuses a ZIP container (DOCX, XLSX, PPTX, ODT, EPUB, ZIP…) whose central directory declares an
-     * entry that expands past {@link #MAX_INFLATE_RATIO}, before any parser inflates it: POI and Tika
-     * hold a document part's text (one run of a DOCX, say) whole in memory, so a 40 KB DOCX holding
-     * 40 MB of text would fill a 256 MB heap before Tika's own zip-bomb check sees the text. Entries
-     * that lie about their size are left to that check.
-     */
-    private static void checkZipEntries(TikaInputStream in) throws java.io.IOException {
-        in.mark(4);
-        byte[] head = in.readNBytes(4);
-        in.reset();
-        if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
-            return;
-        }
-        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(in.getFile())) {
-            for (var entries = zip.entries(); entries.hasMoreElements(); ) {
-                java.util.zip.ZipEntry entry = entries.nextElement();
-                long size = entry.getSize();
-                long packed = entry.getCompressedSize();
-                if (size > RATIO_GRACE_BYTES && packed >= 0 && size > Math.max(1, packed) * MAX_INFLATE_RATIO) {
-                    throw new java.io.IOException("zip bomb: entry '" + entry.getName() + "' expands from " + packed
-                            + " to " + size + " bytes");
-                }
-            }
-        } catch (java.util.zip.ZipException notReadableAsZip) {
-            // a damaged archive: the parser says what is wrong with it
-        }
     }
 
     private static boolean isZipBomb(Throwable failure) {
@@ -507,46 +481,7 @@ public final class TikaDocumentParser {
         return text.toString();
     }
 
-    private record Extraction(String text, boolean truncated, Exception embeddedZipBomb) {
-    }
-
-    /**
-     * Tells whether the limited handler behind it dropped any text: the newline a parser writes after
-     * the last paragraph does not count, so a document of exactly the limit is not truncated.
-     */
-    private static final class DropDetector extends ContentHandlerDecorator {
-        private final int limit;
-        private long offered;
-        boolean textDropped;
-
-        DropDetector(ContentHandler handler, int limit) {
-            super(handler);
-            this.limit = limit;
-        }
-
-        @Override
-        public void characters(char[] ch, int start, int length) throws SAXException {
-            check(ch, start, length);
-            super.characters(ch, start, length);
-        }
-
-        @Override
-        public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
-            offered += length;
-            super.ignorableWhitespace(ch, start, length);
-        }
-
-        private void check(char[] ch, int start, int length) {
-            if (!textDropped && offered + length > limit) {
-                for (int i = (int) Math.max(0, limit - offered); i < length; i++) {
-                    if (!Character.isWhitespace(ch[start + i])) {
-                        textDropped = true;
-                        break;
-                    }
-                }
-            }
-            offered += length;
-        }
+    private record Extraction(String text, boolean truncated, Exception embeddedZipBomb, Set<String> furniture) {
     }
 
     /** One auto-detecting parser for all instances: loading Tika's parsers takes a while, and it is stateless. */

@@ -32,7 +32,16 @@ public interface ChunkStore extends AutoCloseable {
     int dimension();
 
     /** The {@code content_sha256} stored on the document's chunks; empty when it has none. */
-    Optional<String> contentSha256(String documentSet, String filename);
+    default Optional<String> contentSha256(String documentSet, String filename) {
+        return documentValue(documentSet, filename, CONTENT_SHA256);
+    }
+
+    /**
+     * The value of metadata key {@code key} on the document's chunks, as text (the ingest handler
+     * sets its document-wide keys, such as {@link #CONTENT_SHA256}, on every chunk alike); empty when
+     * the document has no chunks or they lack the key.
+     */
+    Optional<String> documentValue(String documentSet, String filename, String key);
 
     /**
      * Makes the document's chunks exactly these, atomically: chunks are upserted by id and the

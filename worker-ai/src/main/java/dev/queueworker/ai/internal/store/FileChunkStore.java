@@ -100,9 +100,10 @@ public final class FileChunkStore implements ChunkStore {
     }
 
     @Override
-    public synchronized Optional<String> contentSha256(String documentSet, String filename) {
+    public synchronized Optional<String> documentValue(String documentSet, String filename, String key) {
         Chunks chunks = documents.get(new DocumentKey(documentSet, filename));
-        return chunks == null ? Optional.empty() : Optional.ofNullable(chunks.contentSha256);
+        Object value = chunks == null ? null : chunks.metadata.toMap().get(key);
+        return value == null ? Optional.empty() : Optional.of(value.toString());
     }
 
     @Override
@@ -128,8 +129,7 @@ public final class FileChunkStore implements ChunkStore {
         }
         documents.values().removeIf(chunks -> chunks.ids.isEmpty());
         if (!ids.isEmpty()) {
-            documents.put(key, new Chunks(new HashSet<>(ids),
-                    segments.get(0).metadata().getString(CONTENT_SHA256)));
+            documents.put(key, new Chunks(new HashSet<>(ids), segments.get(0).metadata()));
         } else {
             documents.remove(key);
         }
@@ -185,7 +185,7 @@ public final class FileChunkStore implements ChunkStore {
                 continue;
             }
             documents.computeIfAbsent(new DocumentKey(documentSet, filename),
-                            k -> new Chunks(new HashSet<>(), segment.metadata().getString(CONTENT_SHA256)))
+                            k -> new Chunks(new HashSet<>(), segment.metadata()))
                     .ids.add(match.embeddingId());
         }
     }
@@ -245,11 +245,11 @@ public final class FileChunkStore implements ChunkStore {
 
     private static final class Chunks {
         private final Set<String> ids;
-        private final String contentSha256;
+        private final dev.langchain4j.data.document.Metadata metadata; // of one chunk: the document-wide keys
 
-        Chunks(Set<String> ids, String contentSha256) {
+        Chunks(Set<String> ids, dev.langchain4j.data.document.Metadata metadata) {
             this.ids = ids;
-            this.contentSha256 = contentSha256;
+            this.metadata = metadata.copy();
         }
     }
 

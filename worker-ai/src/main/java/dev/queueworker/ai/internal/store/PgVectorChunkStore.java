@@ -73,7 +73,7 @@ public final class PgVectorChunkStore implements ChunkStore {
     private final String upsertSql;
     private final String deleteOthersSql;
     private final String countSql;
-    private final String sha256Sql;
+    private final String valueSql;
 
     private PgVectorChunkStore(Builder builder) {
         this.url = builder.url;
@@ -92,8 +92,8 @@ public final class PgVectorChunkStore implements ChunkStore {
                 + " metadata = EXCLUDED.metadata";
         this.deleteOthersSql = "DELETE FROM " + table + " WHERE " + documentIs + " AND NOT (embedding_id = ANY (?))";
         this.countSql = "SELECT count(*) FROM " + table + " WHERE " + documentIs;
-        this.sha256Sql = "SELECT metadata->>'" + CONTENT_SHA256 + "' FROM " + table + " WHERE " + documentIs
-                + " AND metadata->>'" + CONTENT_SHA256 + "' IS NOT NULL LIMIT 1";
+        this.valueSql = "SELECT metadata->>? FROM " + table + " WHERE " + documentIs
+                + " AND metadata->>? IS NOT NULL LIMIT 1";
     }
 
     /**
@@ -131,16 +131,18 @@ public final class PgVectorChunkStore implements ChunkStore {
     }
 
     @Override
-    public Optional<String> contentSha256(String documentSet, String filename) {
+    public Optional<String> documentValue(String documentSet, String filename, String key) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(sha256Sql)) {
-            select.setString(1, documentSet);
-            select.setString(2, filename);
+             PreparedStatement select = connection.prepareStatement(valueSql)) {
+            select.setString(1, key);
+            select.setString(2, documentSet);
+            select.setString(3, filename);
+            select.setString(4, key);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw failure(e, "read the content_sha256 of " + documentSet + "/" + filename);
+            throw failure(e, "read the " + key + " of " + documentSet + "/" + filename);
         }
     }
 

@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
 /**
  * A summary written by a chat model (LangChain4j {@link ChatModel}, such as {@code OpenAiChatModel}).
  *
- * <p>A text within the budget ({@link Builder#budgetCharacters(int)}, default 48,000 characters:
- * about a 12,000-token context at four characters a token) is summarized in one call. A longer
+ * <p>Sentences the text repeats word for word are dropped first ({@link RepeatedSentences}), so a
+ * fact restated in every section is summarized once. A text within the budget
+ * ({@link Builder#budgetCharacters(int)}, default 48,000 characters: about a 12,000-token context at
+ * four characters a token) is summarized in one call. A longer
  * one is map-reduced: split with LangChain4j's recursive splitter into chunks of
  * {@link Builder#chunkCharacters(int)}, each chunk summarized on its own with at most
  * {@link Builder#parallelism(int)} calls in flight, then one final call combines the partial
@@ -106,13 +108,15 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
         if (text == null || text.isBlank()) {
             throw new PermanentException("nothing to summarize: the document has no text");
         }
-        if (text.length() <= budgetCharacters) {
+        int inputCharacters = text.length();
+        String input = RepeatedSentences.drop(text);
+        if (input.length() <= budgetCharacters) {
             checkCancelled(cancelled);
-            String summary = call(singlePrompt(text, request));
-            return new Summary(summary, Summary.LLM, modelName, text.length(), 1);
+            String summary = call(singlePrompt(input, request));
+            return new Summary(summary, Summary.LLM, modelName, inputCharacters, 1);
         }
         List<String> chunks = DocumentSplitters.recursive(chunkCharacters, chunkOverlapCharacters)
-                .split(Document.from(text)).stream()
+                .split(Document.from(input)).stream()
                 .map(TextSegment::text)
                 .toList();
         List<String> prompts = new ArrayList<>(chunks.size());
@@ -121,7 +125,7 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
         }
         List<String> partials = callAll(prompts, cancelled);
         String summary = reduce(partials, request, cancelled);
-        return new Summary(summary, Summary.LLM, modelName, text.length(), chunks.size());
+        return new Summary(summary, Summary.LLM, modelName, inputCharacters, chunks.size());
     }
 
     /** Combines partial summaries, in groups that fit the budget until one final call can take them all. */

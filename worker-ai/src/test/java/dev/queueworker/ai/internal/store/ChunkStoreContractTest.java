@@ -188,6 +188,10 @@ abstract class ChunkStoreContractTest {
         assertThat(store.contentSha256("other-set", "guide.pdf")).contains(elsewhere.sha256);
         assertThat(store.contentSha256("manuals", "missing.pdf")).isEmpty();
         assertThat(v1.sha256).isNotEqualTo(v2.sha256);
+        assertThat(store.documentValue("manuals", "guide.pdf", "text_sha256")).contains("text-2");
+        assertThat(store.documentValue("other-set", "guide.pdf", "text_sha256")).contains("text-5");
+        assertThat(store.documentValue("manuals", "guide.pdf", "no_such_key")).isEmpty();
+        assertThat(store.documentValue("manuals", "missing.pdf", "text_sha256")).isEmpty();
     }
 
     @Test
@@ -253,6 +257,7 @@ abstract class ChunkStoreContractTest {
         assertThat(rows(reopened, "manuals")).isEqualTo(before);
         assertThat(reopened.count("manuals", "guide.pdf")).isEqualTo(3);
         assertThat(reopened.contentSha256("manuals", "guide.pdf")).contains(doc.sha256);
+        assertThat(reopened.documentValue("manuals", "guide.pdf", "text_sha256")).contains("text-1");
         new Doc("manuals", "guide.pdf", 2, 1).replaceIn(reopened);
         assertThat(reopened.count("manuals", "guide.pdf")).isEqualTo(1);
     }
@@ -363,7 +368,8 @@ abstract class ChunkStoreContractTest {
                         .put(ChunkStore.FILENAME, filename)
                         .put(ChunkStore.CHUNK_INDEX, i)
                         .put(ChunkStore.CONTENT_SHA256, sha256)
-                        .put("language", "en");
+                        .put("language", "en")
+                        .put("text_sha256", "text-" + version);
                 segments.add(TextSegment.from(text, metadata));
             }
         }

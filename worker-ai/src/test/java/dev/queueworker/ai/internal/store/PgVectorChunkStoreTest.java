@@ -82,7 +82,8 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
 
         Map<String, Object> metadata = metadataOf(doc.ids.get(1));
         assertThat(metadata).containsExactlyInAnyOrderEntriesOf(Map.of("document_set", "manuals",
-                "filename", "guide.pdf", "chunk_index", "1", "content_sha256", doc.sha256, "language", "en"));
+                "filename", "guide.pdf", "chunk_index", "1", "content_sha256", doc.sha256, "language", "en",
+                "text_sha256", "text-1"));
     }
 
     @Test

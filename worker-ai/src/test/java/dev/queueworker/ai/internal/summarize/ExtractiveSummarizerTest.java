@@ -26,7 +26,80 @@ class ExtractiveSummarizerTest {
             Operators watch the queue length to decide how many worker processes should run tasks.
             """;
 
+    /** Issue 18: a policy whose every section restates its key facts, as handbooks and minutes do. */
+    static final String RESTATED = """
+            Remote Work Policy
+
+            Key facts
+            Employees may work remotely up to three days per week with their manager's approval.
+            Remote work requests are submitted through the HR portal before the first remote day.
+
+            Eligibility
+            Employees may work remotely up to three days per week with their manager's approval.
+            Staff in their probation period work on site until the probation review is complete.
+            Roles that handle physical mail or lab equipment are not eligible for remote work.
+
+            Equipment
+            Employees may work remotely up to three days per week with their manager's approval.
+            The company provides a laptop, a headset and a monitor for the home office.
+            Remote work requests are submitted through the HR portal before the first remote day.
+
+            Security
+            Employees may work remotely up to three days per week with their manager's approval!
+            Company data stays on company devices and every connection goes through the VPN.
+            Lost or stolen equipment is reported to the service desk within twenty four hours.
+
+            Summary
+            Employees may work remotely up to three days per week, with their manager's approval.
+            Remote work requests are submitted through the HR portal before the first remote day.
+            """;
+
     private final ExtractiveSummarizer summarizer = new ExtractiveSummarizer();
+
+    @Test
+    void aDocumentThatRestatesItsFactsIsNotSummarizedAsOneSentenceRepeated() {
+        String summary = summarizer.summarize(RESTATED, SummaryRequest.ofMaxWords(60)).text();
+
+        List<String> sentences = summarizer.sentences(summary).stream().map(Sentence::text)
+                .map(ExtractiveSummarizerTest::normalized).toList();
+        assertThat(sentences).as(summary).doesNotHaveDuplicates();
+        assertThat(sentences.stream().filter(s -> s.startsWith("employees may work remotely"))).as(summary).hasSize(1);
+        assertThat(summary.split("\\s+")).as("the budget is filled from the rest of the document")
+                .hasSizeGreaterThan(40).hasSizeLessThanOrEqualTo(60);
+    }
+
+    @Test
+    void noSummaryHoldsTwoSentencesOverlappingByMoreThanHalf() {
+        for (String document : List.of(RESTATED, REPORT)) {
+            for (int maxWords = 15; maxWords <= 200; maxWords += 5) {
+                String summary = summarizer.summarize(document, SummaryRequest.ofMaxWords(maxWords)).text();
+                List<Sentence> sentences = summarizer.sentences(summary);
+                for (int i = 0; i < sentences.size(); i++) {
+                    for (int j = i + 1; j < sentences.size(); j++) {
+                        assertThat(SentenceSelection.overlap(sentences.get(i), sentences.get(j)))
+                                .as("%s / %s", sentences.get(i).text(), sentences.get(j).text())
+                                .isLessThanOrEqualTo(SentenceSelection.NEAR_DUPLICATE);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void overlapIsTheShareOfTheShorterSentencesWordsFoundInTheOther() {
+        List<Sentence> s = summarizer.sentences("Employees may work remotely three days per week. "
+                + "Remote work is allowed for three days a week if the manager approves. "
+                + "The cafeteria opens at noon. Yes. YES!");
+        assertThat(SentenceSelection.overlap(s.get(0), s.get(0))).isEqualTo(1.0);
+        // {employee, work, remotely, three, day, per, week}, {remote, work, allowed, three, day, week, manager, approve}
+        assertThat(SentenceSelection.overlap(s.get(0), s.get(1))).isEqualTo(4.0 / 7);
+        assertThat(SentenceSelection.overlap(s.get(0), s.get(2))).isZero();
+        assertThat(SentenceSelection.overlap(s.get(3), s.get(4))).isEqualTo(1.0); // no terms: same words
+    }
+
+    static String normalized(String sentence) {
+        return sentence.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
+    }
 
     @Test
     void picksTheCentralSentencesOverADigression() {
@@ -42,10 +115,10 @@ class ExtractiveSummarizerTest {
 
     @Test
     void theDigressionRanksLowest() {
-        List<ExtractiveSummarizer.Sentence> sentences = summarizer.sentences(REPORT).stream()
+        List<Sentence> sentences = summarizer.sentences(REPORT).stream()
                 .filter(s -> s.words().length >= 4)
                 .toList();
-        double[] scores = ExtractiveSummarizer.textRank(sentences);
+        double[] scores = TextRank.rank(sentences);
 
         int lowest = 0;
         int secondLowest = 1;
@@ -76,7 +149,7 @@ class ExtractiveSummarizerTest {
 
             assertThat(summary.split("\\s+")).as("words for maxWords=%d", maxWords).hasSizeLessThanOrEqualTo(maxWords);
             assertThat(summary).isNotBlank();
-            List<String> picked = summarizer.sentences(summary).stream().map(ExtractiveSummarizer.Sentence::text).toList();
+            List<String> picked = summarizer.sentences(summary).stream().map(Sentence::text).toList();
             int previous = -1;
             for (String sentence : picked) {
                 String probe = sentence.endsWith("…") ? sentence.substring(0, sentence.length() - 1) : sentence;
@@ -99,7 +172,7 @@ class ExtractiveSummarizerTest {
         String text = "Dr. Smith met Mr. J. Jones at the U.S. office on Monday. They discussed the budget, "
                 + "e.g. travel costs. The meeting ended at noon!";
 
-        assertThat(summarizer.sentences(text)).extracting(ExtractiveSummarizer.Sentence::text).containsExactly(
+        assertThat(summarizer.sentences(text)).extracting(Sentence::text).containsExactly(
                 "Dr. Smith met Mr. J. Jones at the U.S. office on Monday.",
                 "They discussed the budget, e.g. travel costs.",
                 "The meeting ended at noon!");
@@ -109,7 +182,7 @@ class ExtractiveSummarizerTest {
     void wrappedLinesAreJoinedAndHeadingsKeptApart() {
         String text = "Introduction\nThe worker reads a message\nfrom the queue and runs it.\n\nResults\nIt works well.";
 
-        assertThat(summarizer.sentences(text)).extracting(ExtractiveSummarizer.Sentence::text).containsExactly(
+        assertThat(summarizer.sentences(text)).extracting(Sentence::text).containsExactly(
                 "Introduction", "The worker reads a message from the queue and runs it.", "Results", "It works well.");
     }
 

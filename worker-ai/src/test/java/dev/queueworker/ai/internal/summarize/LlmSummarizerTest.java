@@ -128,6 +128,31 @@ class LlmSummarizerTest {
     }
 
     @Test
+    void aFactRestatedInEverySectionReachesTheModelOnce() {
+        LlmSummarizer summarizer = build(summarizer().budgetCharacters(1_000).chunkCharacters(400));
+        String text = ExtractiveSummarizerTest.RESTATED + "\n" + document(4); // over the budget: map-reduced
+
+        Summary summary = summarizer.summarize(text, SummaryRequest.ofMaxWords(60));
+
+        String prompts = server.requests(CHAT_COMPLETIONS).stream().map(FakeOpenAiServer.Call::lastUserMessage)
+                .filter(prompt -> prompt.contains("<document>")).reduce("", String::concat);
+        assertThat(summary.chunks()).isGreaterThan(1);
+        assertThat(prompts.split("Employees may work remotely up to three days", -1)).hasSize(2);
+        assertThat(prompts.split("Remote work requests are submitted", -1)).hasSize(2);
+        for (String kept : List.of("Eligibility", "probation review", "laptop, a headset", "through the VPN",
+                "within twenty four hours", "lab equipment")) {
+            assertThat(prompts).contains(kept);
+        }
+        assertThat(summary.inputCharacters()).isEqualTo(text.length());
+    }
+
+    @Test
+    void aTextWithoutRepeatsReachesTheModelAsItIs() {
+        String text = "Quarterly report\nRevenue grew by twelve percent.\n\nCosts fell.\nCosts fell.";
+        assertThat(RepeatedSentences.drop(text)).isSameAs(text); // short sentences may repeat
+    }
+
+    @Test
     void partialsStillOverTheBudgetAreCombinedInRounds() {
         String longPartial = "x".repeat(600);
         server.answerChatWith(call -> call.lastUserMessage().contains("<summaries>")

@@ -272,7 +272,9 @@ write_file() {
 }
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-env_example="$script_dir/../../.env.worker.example"
+# .env.worker.example: beside the script (copied to a server together), else at the checkout's root.
+env_example="$script_dir/.env.worker.example"
+[ -f "$env_example" ] || env_example="$script_dir/../../.env.worker.example"
 
 unit_dir="$(root_path /etc/systemd/system)"
 service="queue-worker-${client_id}"

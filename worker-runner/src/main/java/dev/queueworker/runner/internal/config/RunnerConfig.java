@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -207,8 +208,12 @@ public final class RunnerConfig {
         }
         processEnvironment.forEach((k, v) -> {
             if (v != null && !v.isBlank() || !merged.containsKey(k)) {
+                // The same value in the file (a systemd unit passes its env files and names one with
+                // --env-file): the file is the more useful source to name.
+                if (!Objects.equals(v, merged.get(k))) {
+                    sources.put(k, "environment");
+                }
                 merged.put(k, v);
-                sources.put(k, "environment");
             }
         });
         if (client != null) {

@@ -307,6 +307,9 @@ class RunnerConfigTest {
                 .workerOptions().clientId()).as("the same client, blanks aside").isEqualTo("demo");
         assertThat(RunnerConfig.load(Map.of("CLIENT_ID", " "), work, Path.of("clients.env"), "southhaven")
                 .workerOptions().clientId()).isEqualTo("southhaven");
+        assertThat(RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, Path.of("clients.env"), "southhaven")
+                .describe()).as("a value the environment and the file share is the file's")
+                .contains("QUEUE_PROVIDER=mock (" + work.resolve("clients.env") + ")");
 
         assertThatThrownBy(() -> RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", "southhaven"), work,
                 null, "demo"))

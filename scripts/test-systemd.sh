@@ -285,6 +285,19 @@ test_hardening_is_in_effect_for_the_running_process() {
   done
 }
 
+test_the_guides_check_command_sees_what_the_unit_sees() {
+  local out
+  # docs/deployment.md's troubleshooting command: check as the service user with the unit's settings.
+  out=$(cin systemd-run --pipe --wait --quiet -p User=worker -p WorkingDirectory=$DIR \
+    -p EnvironmentFile=$DIR/.env -p EnvironmentFile=$DIR/clients/southhaven.env -E WORKER_DATA_DIR=$DIR/data/southhaven \
+    java -jar $DIR/queue-worker.jar check --client southhaven --env-file $DIR/clients/southhaven.env) \
+    || { printf '%s\n' "$out" >&2; return 1; }
+  printf '%s\n' "$out" >&2
+  expect "check names southhaven's queue" grep -qE '^queue +OK +southhaven-tasks' <<<"$out"
+  expect "check finds the data directory writable" grep -qE "^vector store +OK +WORKER_DATA_DIR $DIR/data/southhaven is writable" <<<"$out"
+  expect "no check failed" grep -qx 'no check failed' <<<"$out"
+}
+
 test_bad_configuration_exits_2_and_is_not_restarted_but_a_crash_is() {
   local c old new line
   # A new DIR whose .env was never filled in: no connection string.
@@ -332,6 +345,7 @@ check "systemctl stop drains a running task, Result=success" test_stop_drains_a_
 check "queue-worker-demo@1 and @2 share one queue and both work" test_two_instances_share_one_queue
 check "Updating: replace the jar, systemctl restart, no task lost" test_restart_after_replacing_the_jar_loses_no_task
 check "hardening in effect for the running process; systemd-analyze security <= 2.0" test_hardening_is_in_effect_for_the_running_process
+check "the guide's check command (systemd-run with the unit's settings) passes" test_the_guides_check_command_sees_what_the_unit_sees
 check "bad configuration exits 2, one line, not restarted; kill -9 is restarted" test_bad_configuration_exits_2_and_is_not_restarted_but_a_crash_is
 
 log "wall time $(( $(date +%s) - started_at )) s"

@@ -322,6 +322,9 @@ if [ -n "$old_client" ]; then
   cp -p "$env_file" "$(root_path "$dir/.env.before-clients")"
   sed -i -e 's/^\([[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}CLIENT_ID[[:space:]]*=.*\)$/# \1  (moved: each unit names its client, see clients\/)/' "$env_file"
   say "migrated $env_file: CLIENT_ID=$old_client commented out (each unit names its client); the old file is $dir/.env.before-clients"
+  if [ -n "$(find "$(root_path "$dir/data")" -maxdepth 1 -type f -print -quit 2>/dev/null)" ]; then
+    say "note: the old layout kept this client's data in $dir/data; it now has $client_data: move the files over (e.g. chunks.json of VECTOR_STORE=memory) before starting it"
+  fi
 elif [ -f "$env_file" ]; then
   say "kept $env_file"
 else

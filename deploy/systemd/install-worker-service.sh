@@ -334,7 +334,7 @@ else
     echo "# ${dir}/clients/<client>.env, read after this file (its values win)."
     echo "# Every variable, its default and meaning: .env.worker.example and docs/configuration.md."
     if [ -f "$env_example" ]; then
-      sed -e '/^CLIENT_ID=/d' "$env_example"
+      sed -e 's/^CLIENT_ID=.*/# CLIENT_ID is not set here: each service names its client (queue-worker.jar run --client <client>)./' "$env_example"
     else
       echo "AZURE_STORAGE_CONNECTION_STRING="
     fi

@@ -48,12 +48,12 @@ cleanup() {
   fi
   stop_pid "$AZURITE_PID"
   stop_pid "$WEBHOOK_PID"
-  # The cgroups nspawn made under ours, then ours; its runtime directory for this machine.
+  # The cgroups nspawn made under ours (payload/, supervisor/ and, after a kill, the container's
+  # own), deepest first, then ours; its lock and runtime directories for this machine.
   for h in systemd unified; do
-    for i in payload/init.scope payload supervisor ""; do
-      [ -d "/sys/fs/cgroup/$h/$MACHINE/$i" ] && rmdir "/sys/fs/cgroup/$h/$MACHINE/$i" 2>/dev/null
-    done
+    [ -d "/sys/fs/cgroup/$h/$MACHINE" ] && find "/sys/fs/cgroup/$h/$MACHINE" -depth -type d -exec rmdir {} \; 2>/dev/null
   done
+  [ -d "$ROOTFS" ] && rm -f "/run/systemd/nspawn/locks/inode-$(stat -c '%d:%i' "$ROOTFS")"
   mountpoint -q "$ROOTFS" && umount -l "$ROOTFS"
   rm -rf "/run/systemd/nspawn/propagate/$MACHINE" "/run/systemd/nspawn/unix-export/$MACHINE"
   rmdir /run/systemd/nspawn/propagate /run/systemd/nspawn/unix-export /run/systemd/nspawn/locks /run/systemd/nspawn 2>/dev/null
@@ -62,6 +62,8 @@ cleanup() {
   else
     rm -rf "$WORK"
   fi
+  leftovers=$(ls -d "/sys/fs/cgroup/systemd/$MACHINE" "/sys/fs/cgroup/unified/$MACHINE" /run/systemd/nspawn "$WORK" 2>/dev/null)
+  [ -z "$leftovers" ] || log "WARNING: left behind: $leftovers"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -77,6 +79,14 @@ cin() {
 prop() { cin systemctl show "$1" -p "$2" --value; }
 journal() { cin journalctl -u "$1" -o cat --no-pager; }
 
+container_init() {
+  local c
+  for c in $(pgrep -P "$NSPAWN_PID"); do
+    if [ "$(cat "/proc/$c/comm" 2>/dev/null)" = systemd ]; then echo "$c"; return 0; fi
+  done
+  return 1
+}
+
 boot_container() {
   mkdir -p "$ROOTFS"
   # In memory: unpacking and removing some 30,000 files is seconds there, and minutes on a busy disk.
@@ -89,11 +99,13 @@ boot_container() {
     exec systemd-nspawn -D "$2" -b --console=passive --register=no --keep-unit -M "$1"' _ "$MACHINE" "$ROOTFS" \
     >"$WORK/nspawn.log" 2>&1 &
   NSPAWN_PID=$!
-  wait_for 30 "the container's PID 1" bash -c "pgrep -P $NSPAWN_PID" || die "nspawn did not start: $(tail -5 "$WORK/nspawn.log")"
-  CPID=$(pgrep -P "$NSPAWN_PID" | head -1)
-  local state
-  state=$(timeout 60 nsenter -t "$CPID" -a systemctl is-system-running --wait || true)
-  [ "$state" = running ] || die "the container's systemd is '$state', not running: $(tail -20 "$WORK/nspawn.log")"
+  # The container's PID 1 is nspawn's child running systemd (before the exec, bash's children are
+  # mkdir and the like).
+  wait_for 30 "the container's systemd" container_init || die "nspawn did not start: $(tail -5 "$WORK/nspawn.log")"
+  CPID=$(container_init)
+  wait_for 60 "the container's systemd running" bash -c \
+    "test \"\$(nsenter -t $CPID -a systemctl is-system-running --wait 2>/dev/null)\" = running" \
+    || die "the container's systemd is not running: $(tail -20 "$WORK/nspawn.log")"
   log "container $MACHINE booted (systemd PID $CPID on the host)"
 }
 

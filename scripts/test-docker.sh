@@ -63,6 +63,7 @@ start_dockerd() {
     -H "$DOCKER_HOST" --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
     >"$WORK/dockerd.log" 2>&1 &
   DOCKERD_PID=$!
+  disown "$DOCKERD_PID"
   wait_for 60 "dockerd on $DOCKER_HOST" docker version || die "dockerd did not start: $(tail -5 "$WORK/dockerd.log")"
   log "dockerd $(docker version -f '{{.Server.Version}}') (pid $DOCKERD_PID), storage $(docker info -f '{{.Driver}}')"
 }

@@ -99,6 +99,7 @@ boot_container() {
     exec systemd-nspawn -D "$2" -b --console=passive --register=no --keep-unit -M "$1"' _ "$MACHINE" "$ROOTFS" \
     >"$WORK/nspawn.log" 2>&1 &
   NSPAWN_PID=$!
+  disown "$NSPAWN_PID"
   # The container's PID 1 is nspawn's child running systemd (before the exec, bash's children are
   # mkdir and the like).
   wait_for 30 "the container's systemd" container_init || die "nspawn did not start: $(tail -5 "$WORK/nspawn.log")"

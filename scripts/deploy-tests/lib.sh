@@ -133,6 +133,7 @@ start_azurite() {
     --blobHost 127.0.0.1 --blobPort "$AZURITE_BLOB_PORT" --queueHost 127.0.0.1 --queuePort "$AZURITE_QUEUE_PORT" \
     --tableHost 127.0.0.1 --tablePort "$AZURITE_TABLE_PORT" >"$work/azurite.log" 2>&1 &
   AZURITE_PID=$!
+  disown "$AZURITE_PID"    # stopped by stop_pid; no "Killed" notice from the shell
   QW_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$QW_AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_BLOB_PORT/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$AZURITE_QUEUE_PORT/devstoreaccount1;"
   wait_for 30 "Azurite on 127.0.0.1:$AZURITE_QUEUE_PORT" bash -c "exec 3<>/dev/tcp/127.0.0.1/$AZURITE_QUEUE_PORT" \
     || die "Azurite did not start: $(tail -5 "$work/azurite.log")"
@@ -149,6 +150,7 @@ start_webhooks() {
   setsid python3 "$QW_REPO/scripts/deploy-tests/webhook_receiver.py" "$WEBHOOK_PORT" "$WEBHOOKS" \
     >"$work/webhooks.log" 2>&1 &
   WEBHOOK_PID=$!
+  disown "$WEBHOOK_PID"
   wait_for 15 "webhook receiver on 127.0.0.1:$WEBHOOK_PORT" bash -c "exec 3<>/dev/tcp/127.0.0.1/$WEBHOOK_PORT" \
     || die "the webhook receiver did not start: $(tail -5 "$work/webhooks.log")"
 }

@@ -309,6 +309,10 @@ test_the_guides_check_command_sees_what_the_unit_sees() {
   expect "check names southhaven's queue" grep -qE '^queue +OK +southhaven-tasks' <<<"$out"
   expect "check finds the data directory writable" grep -qE "^vector store +OK +WORKER_DATA_DIR $DIR/data/southhaven is writable" <<<"$out"
   expect "no check failed" grep -qx 'no check failed' <<<"$out"
+  # docs/deployment.md's and operations.md's poison list on the server, naming the client.
+  out=$(cin bash -c "cd $DIR && env CLIENT_ID=southhaven java -jar queue-worker.jar poison list")
+  printf '%s\n' "$out" >&2
+  expect "poison list reads southhaven's poison queue" grep -qF "southhaven-tasks-poison" <<<"$out"
 }
 
 test_bad_configuration_exits_2_and_is_not_restarted_but_a_crash_is() {
@@ -358,7 +362,7 @@ check "systemctl stop drains a running task, Result=success" test_stop_drains_a_
 check "queue-worker-demo@1 and @2 share one queue and both work" test_two_instances_share_one_queue
 check "Updating: replace the jar, systemctl restart, no task lost" test_restart_after_replacing_the_jar_loses_no_task
 check "hardening in effect for the running process; systemd-analyze security <= 2.0" test_hardening_is_in_effect_for_the_running_process
-check "the guide's check command (systemd-run with the unit's settings) passes" test_the_guides_check_command_sees_what_the_unit_sees
+check "the guide's check and poison list commands on the server" test_the_guides_check_command_sees_what_the_unit_sees
 check "bad configuration exits 2, one line, not restarted; kill -9 is restarted" test_bad_configuration_exits_2_and_is_not_restarted_but_a_crash_is
 
 log "wall time $(( $(date +%s) - started_at )) s"

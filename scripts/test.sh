@@ -14,3 +14,7 @@ if [ -x .services/node20/node_modules/.bin/node ]; then export PATH="$PWD/.servi
 (cd examples/frontend-node && npm ci --no-audit --no-fund && npm test)
 # The Kubernetes and KEDA manifests against their schemas, strictly (scripts/validate-manifests).
 (cd scripts/validate-manifests && npm ci --no-audit --no-fund && npm test)
+# The deployment guide run for real on the jar built above: the systemd units in a Debian booted under
+# systemd-nspawn, then the Docker image (each installs what it needs; the rootfs is cached per machine).
+./scripts/test-systemd.sh
+./scripts/test-docker.sh

@@ -11,11 +11,17 @@ Usage: install-worker-service.sh CLIENT_ID DIR [options]
 Installs the queue-worker daemon for one client as systemd services:
   /etc/systemd/system/queue-worker-CLIENT_ID.service    one worker
   /etc/systemd/system/queue-worker-CLIENT_ID@.service   several: queue-worker-CLIENT_ID@1, @2, ...
-Both read DIR/.env (EnvironmentFile), run in DIR and run DIR/queue-worker.jar as the user 'worker'.
+Several clients share one DIR; each unit serves only its own client:
+  DIR/queue-worker.jar            the daemon, shared
+  DIR/.env                        settings shared by every client (credentials); never CLIENT_ID
+  DIR/clients/CLIENT_ID.env       this client's settings, read after DIR/.env: its values win
+  DIR/data/CLIENT_ID/             this client's data (instance N: DIR/data/CLIENT_ID/N)
+The unit runs 'queue-worker.jar run --client CLIENT_ID': no settings file can change the client,
+and a different CLIENT_ID in one of them stops the service at start (exit 2, not restarted).
 
   CLIENT_ID     lowercase letters, digits and single hyphens, at most 50 characters
-  DIR           absolute install directory, e.g. /opt/queue-worker (holds queue-worker.jar,
-                .env and data/); not under /home, /root, /run/user, /tmp or /var/tmp
+  DIR           absolute install directory, e.g. /opt/queue-worker; not under /home, /root,
+                /run/user, /tmp or /var/tmp
 
 Options:
   --root STAGING  write every file under STAGING (STAGING/etc/systemd/system/..., STAGING/DIR/...);
@@ -27,7 +33,10 @@ Options:
   --no-enable     do not run 'systemctl enable' (daemon-reload still runs)
   -h, --help      print this help
 
-Running it again is safe: the units are rewritten, an existing DIR/.env is kept.
+Running it again is safe: this client's units are rewritten, its settings files are kept, and no
+other client's file is touched. A DIR/.env of the old layout (one client, CLIENT_ID in DIR/.env) is
+migrated when that client is installed again: its CLIENT_ID line is commented out (a copy is kept
+as DIR/.env.before-clients); installing another client first is refused with the command to run.
 Exit codes: 0 installed, 1 a step failed, 2 bad usage.
 USAGE
 }
@@ -131,9 +140,9 @@ fi
 
 # ---- the unit text: one function for both units, so they cannot drift ----
 
-# unit_text DESCRIPTION DATA_DIR WRITABLE_DIR HEADER_NOTE EXTRA_SERVICE_LINES
+# unit_text DESCRIPTION DATA_DIR HEADER_NOTE EXTRA_SERVICE_LINES
 unit_text() {
-  local description="$1" data_dir="$2" writable_dir="$3" instance_note="$4" extra_lines="$5"
+  local description="$1" data_dir="$2" instance_note="$3" extra_lines="$4"
   local extra_block=""
   [ -z "$extra_lines" ] || extra_block=$'\n'"$extra_lines"
   cat <<UNIT
@@ -141,8 +150,8 @@ unit_text() {
 # edit the script's options and run it again rather than this file, or add a drop-in with
 # 'systemctl edit' (a drop-in survives reinstalls).
 #
-# systemd-analyze security --offline=true scores this unit 1.1 OK (systemd 252); the
-# deployment test asserts 2.0 or lower.
+# systemd-analyze security scores this unit 1.1 OK (systemd 252); the deployment tests assert
+# 2.0 or lower, offline and on the running service in a booted Debian (scripts/test-systemd.sh).
 #
 ${instance_note}
 
@@ -157,23 +166,25 @@ Type=exec
 User=${user_name}
 Group=${user_name}
 WorkingDirectory=${dir}
-# The worker also reads ${dir}/.env itself; the variables systemd passes win, and they are the same.
+# Settings: those every client of ${dir} shares, then this client's own (read later: its values win).
 EnvironmentFile=${dir}/.env
-# Leave WORKER_DATA_DIR out of .env: EnvironmentFile= wins over Environment=, and the data directory
-# must stay inside ReadWritePaths= below, the only place the service may write.
-Environment=WORKER_DATA_DIR=${data_dir}
-# The in-process embedding model unpacks its tokenizer library under DJL_CACHE_DIR (default
-# ~/.djl.ai, read-only here); keep it beside the data, which is writable.
-Environment=DJL_CACHE_DIR=${data_dir}/.djl.ai
+EnvironmentFile=${client_env}
+# The client is the command line's (--client), not a variable: no settings file can change it, and
+# a CLIENT_ID in one of them that differs stops start-up (exit 2). /usr/bin/env sets the data
+# directory for the same reason (EnvironmentFile= would win over Environment=): it must be this
+# client's own and inside ReadWritePaths=, the only place the service may write. The in-process
+# embedding model unpacks its tokenizer library under DJL_CACHE_DIR (default ~/.djl.ai, read-only
+# here); keep it beside the data. --env-file makes the worker read the client's file (not ./.env)
+# itself, so that its start-up log names the file of each setting and flags unknown names.
 # Heap: MemoryMax=${memory} below is the whole process (heap, metaspace, thread stacks, code cache,
 # direct buffers, the native ONNX runtime of the local model); -Xmx${heap_mb}m is 5/8 of it. An
 # explicit -Xmx rather than -XX:MaxRAMPercentage: the JVM sizes the latter from the cgroup limit
 # only when it detects it, which depends on the JDK build and cgroup version; -Xmx does not.
 # ExitOnOutOfMemoryError: a worker out of heap exits (status 3) and Restart= starts a fresh one.
-ExecStart=${java_bin} -Xmx${heap_mb}m -XX:+ExitOnOutOfMemoryError -XX:ErrorFile=${data_dir}/hs_err_pid%%p.log -jar ${dir}/queue-worker.jar run${extra_block}
+ExecStart=/usr/bin/env WORKER_DATA_DIR=${data_dir} DJL_CACHE_DIR=${data_dir}/.djl.ai ${java_bin} -Xmx${heap_mb}m -XX:+ExitOnOutOfMemoryError -XX:ErrorFile=${data_dir}/hs_err_pid%%p.log -jar ${dir}/queue-worker.jar run --client ${client_id} --env-file ${client_env}${extra_block}
 
 # Exit codes: 0 clean shutdown, 1 runtime failure (restarted), 2 bad configuration (not restarted:
-# fix .env, then 'systemctl restart'). 143 is a JVM ended by SIGTERM, which is a clean stop too.
+# fix the settings, then 'systemctl restart'). 143 is a JVM ended by SIGTERM, which is a clean stop too.
 Restart=on-failure
 RestartSec=10s
 RestartPreventExitStatus=2
@@ -198,7 +209,7 @@ DevicePolicy=closed
 PrivateUsers=yes
 ProtectSystem=strict
 ProtectHome=yes
-ReadWritePaths=${writable_dir}
+ReadWritePaths=${client_data}
 ProtectKernelTunables=yes
 ProtectKernelModules=yes
 ProtectKernelLogs=yes
@@ -261,7 +272,9 @@ write_file() {
 }
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-env_example="$script_dir/../../.env.worker.example"
+# .env.worker.example: beside the script (copied to a server together), else at the checkout's root.
+env_example="$script_dir/.env.worker.example"
+[ -f "$env_example" ] || env_example="$script_dir/../../.env.worker.example"
 
 unit_dir="$(root_path /etc/systemd/system)"
 service="queue-worker-${client_id}"
@@ -270,6 +283,17 @@ if [ -z "$staging" ]; then
   [ "$(id -u)" -eq 0 ] || fail "must run as root (or use --root STAGING to write into a staging directory)"
   command -v systemctl >/dev/null 2>&1 || fail "systemctl not found: this script installs systemd units"
   [ -x "$java_bin" ] || say "warning: $java_bin is not executable here; install Java 17 or pass --java PATH"
+fi
+
+# 0. The layout of one client per DIR kept CLIENT_ID in DIR/.env: refused here, before anything is
+# written, unless this is that client (step 3 migrates it).
+env_file="$(root_path "$dir/.env")"
+old_client=""
+if [ -f "$env_file" ]; then
+  old_client="$(sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}CLIENT_ID[[:space:]]*=[[:space:]]*["'"'"']\{0,1\}\([^"'"'"'[:space:]#]*\).*/\2/p' "$env_file" | tail -1)"
+fi
+if [ -n "$old_client" ] && [ "$old_client" != "$client_id" ]; then
+  fail "$dir/.env sets CLIENT_ID=$old_client (the layout of one client per DIR), which would make every unit of $dir serve '$old_client': run '$0 $old_client $dir' first (it moves CLIENT_ID out of $dir/.env), then install '$client_id'"
 fi
 
 # 1. The system user: no login, home DIR (read-only to it).
@@ -283,25 +307,35 @@ else
   say "created system user $user_name"
 fi
 
-# 2. DIR (root-owned, read-only to the service) and the data directory (the service's).
-mkdir -p "$(root_path "$dir")" "$(root_path "$dir/data")" "$unit_dir"
-chmod 0755 "$(root_path "$dir")"
-chmod 0750 "$(root_path "$dir/data")"
-would chown root:root "$dir"
-would chown "$user_name:$user_name" "$dir/data"
+# 2. DIR and clients/ (root-owned, read-only to the service) and this client's data directory.
+client_data="$dir/data/$client_id"
+mkdir -p "$(root_path "$dir")" "$(root_path "$dir/clients")" "$(root_path "$dir/data")" "$(root_path "$client_data")" \
+  "$unit_dir"
+chmod 0755 "$(root_path "$dir")" "$(root_path "$dir/clients")" "$(root_path "$dir/data")"
+chmod 0750 "$(root_path "$client_data")"
+would chown root:root "$dir" "$dir/clients" "$dir/data"
+would chown "$user_name:$user_name" "$client_data"
 
-# 3. DIR/.env: kept when present (it holds the secrets); else started from .env.worker.example.
-env_file="$(root_path "$dir/.env")"
-if [ -f "$env_file" ]; then
+# 3. DIR/.env, shared by every client: kept when present (it holds the secrets); else started from
+# .env.worker.example without CLIENT_ID. The old layout's CLIENT_ID line is migrated or refused.
+if [ -n "$old_client" ]; then
+  cp -p "$env_file" "$(root_path "$dir/.env.before-clients")"
+  sed -i -e 's/^\([[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}CLIENT_ID[[:space:]]*=.*\)$/# \1  (moved: each unit names its client, see clients\/)/' "$env_file"
+  say "migrated $env_file: CLIENT_ID=$old_client commented out (each unit names its client); the old file is $dir/.env.before-clients"
+  if [ -n "$(find "$(root_path "$dir/data")" -maxdepth 1 -type f -print -quit 2>/dev/null)" ]; then
+    say "note: the old layout kept this client's data in $dir/data; it now has $client_data: move the files over (e.g. chunks.json of VECTOR_STORE=memory) before starting it"
+  fi
+elif [ -f "$env_file" ]; then
   say "kept $env_file"
 else
   {
-    echo "# queue-worker settings for client '${client_id}' (systemd EnvironmentFile=)."
+    echo "# queue-worker settings shared by every client installed in ${dir} (systemd EnvironmentFile=)."
+    echo "# No CLIENT_ID here: each service names its client. A client's own settings go in"
+    echo "# ${dir}/clients/<client>.env, read after this file (its values win)."
     echo "# Every variable, its default and meaning: .env.worker.example and docs/configuration.md."
     if [ -f "$env_example" ]; then
-      sed -e "s/^CLIENT_ID=.*/CLIENT_ID=${client_id}/" "$env_example"
+      sed -e 's/^CLIENT_ID=.*/# CLIENT_ID is not set here: each service names its client (queue-worker.jar run --client <client>)./' "$env_example"
     else
-      echo "CLIENT_ID=${client_id}"
       echo "AZURE_STORAGE_CONNECTION_STRING="
     fi
   } | write_file "$env_file" 0640
@@ -309,21 +343,37 @@ fi
 chmod 0640 "$env_file"
 would chown "root:$user_name" "$dir/.env"
 
-# 4. The units.
-unit_text "queue-worker for client ${client_id}" "$dir/data" "$dir/data" \
+# 4. DIR/clients/CLIENT_ID.env, this client's own settings: kept when present.
+client_env="$dir/clients/$client_id.env"
+if [ -f "$(root_path "$client_env")" ]; then
+  say "kept $(root_path "$client_env")"
+else
+  cat <<CLIENTENV | write_file "$(root_path "$client_env")" 0640
+# queue-worker settings of client '${client_id}' only, read after ${dir}/.env: a variable set here
+# wins over the shared one (e.g. WEBHOOK_URL, WEBHOOK_SECRET, PGVECTOR_TABLE, WORKER_CONCURRENCY).
+# The client itself is the service's (queue-worker.jar run --client ${client_id}): a CLIENT_ID here
+# other than ${client_id} stops the service at start.
+# WEBHOOK_URL=https://${client_id}.example/internal/notify
+CLIENTENV
+fi
+chmod 0640 "$(root_path "$client_env")"
+would chown "root:$user_name" "$client_env"
+
+# 5. The units.
+unit_text "queue-worker for client ${client_id}" "$client_data" \
 "# One worker; for several on the same queue use ${service}@.service." "" \
   | write_file "$unit_dir/${service}.service" 0644
-unit_text "queue-worker for client ${client_id}, worker %i" "$dir/data/%i" "$dir/data" \
+unit_text "queue-worker for client ${client_id}, worker %i" "$client_data/%i" \
 "# Template: 'systemctl enable --now ${service}@1 ${service}@2'
 # runs two workers on the same queue, each with its own data directory
-# ${dir}/data/<instance>.
-# ReadWritePaths= must name a directory that exists: it names ${dir}/data, and
+# ${client_data}/<instance>.
+# ReadWritePaths= must name a directory that exists: it names ${client_data}, and
 # ExecStartPre= creates the instance's directory inside it, as the service user, in the sandbox." \
 "# Each instance's own data directory (runs as the service user, inside the sandbox).
-ExecStartPre=/bin/mkdir -p ${dir}/data/%i" \
+ExecStartPre=/bin/mkdir -p ${client_data}/%i" \
   | write_file "$unit_dir/${service}@.service" 0644
 
-# 5. systemd.
+# 6. systemd.
 would systemctl daemon-reload
 if [ "$enable" -eq 1 ]; then
   would systemctl enable "${service}.service"
@@ -332,4 +382,4 @@ fi
 if [ ! -f "$(root_path "$dir/queue-worker.jar")" ]; then
   say "next: copy worker-runner/target/queue-worker.jar to $dir/queue-worker.jar"
 fi
-say "next: fill in $dir/.env, then 'systemctl start ${service}' (or ${service}@1, @2, ... for several workers)"
+say "next: fill in $dir/.env (shared) and $client_env (this client's), then 'systemctl start ${service}' (or ${service}@1, @2, ... for several workers)"

@@ -68,11 +68,13 @@ class DeployFilesTest {
         assertThat(result.stderr).as(result.describe()).isEmpty();
         assertThat(tree(staging)).containsExactlyInAnyOrder(
                 "etc/", "etc/systemd/", "etc/systemd/system/", PLAIN_UNIT, TEMPLATE_UNIT,
-                "opt/", "opt/queue-worker/", "opt/queue-worker/.env", "opt/queue-worker/data/");
+                "opt/", "opt/queue-worker/", "opt/queue-worker/.env", "opt/queue-worker/clients/",
+                "opt/queue-worker/clients/southhaven.env", "opt/queue-worker/data/", "opt/queue-worker/data/southhaven/");
         // Staging mode touches nothing outside the staging root: it says what it would do instead.
         assertThat(result.stdout)
                 .contains("would run: useradd --system", "would run: chown root:worker /opt/queue-worker/.env",
-                        "would run: chown worker:worker /opt/queue-worker/data",
+                        "would run: chown worker:worker /opt/queue-worker/data/southhaven",
+                        "would run: chown root:worker /opt/queue-worker/clients/southhaven.env",
                         "would run: systemctl daemon-reload",
                         "would run: systemctl enable queue-worker-southhaven.service");
 
@@ -84,7 +86,8 @@ class DeployFilesTest {
                     "Group=worker",
                     "WorkingDirectory=/opt/queue-worker",
                     "EnvironmentFile=/opt/queue-worker/.env",
-                    "ReadWritePaths=/opt/queue-worker/data",
+                    "EnvironmentFile=/opt/queue-worker/clients/southhaven.env",
+                    "ReadWritePaths=/opt/queue-worker/data/southhaven",
                     "MemoryMax=1G",
                     "Restart=on-failure",
                     "RestartPreventExitStatus=2",
@@ -96,8 +99,12 @@ class DeployFilesTest {
                     "CapabilityBoundingSet=",
                     "SyslogIdentifier=queue-worker-southhaven",
                     "WantedBy=multi-user.target");
+            // The client is the command line's: no settings file can change it.
             assertThat(directive(lines, "ExecStart")).as(unit)
-                    .matches("/usr/bin/java -Xmx640m .*-jar /opt/queue-worker/queue-worker\\.jar run");
+                    .matches("/usr/bin/env WORKER_DATA_DIR=\\S+ DJL_CACHE_DIR=\\S+ /usr/bin/java -Xmx640m .*-jar"
+                            + " /opt/queue-worker/queue-worker\\.jar run --client southhaven"
+                            + " --env-file /opt/queue-worker/clients/southhaven\\.env");
+            assertThat(lines).as(unit).noneMatch(l -> l.startsWith("Environment="));
             // The JIT needs writable and executable memory.
             assertThat(lines).as(unit).noneMatch(l -> l.startsWith("MemoryDenyWriteExecute="));
             // Longer than the default drain, WORKER_SHUTDOWN_TIMEOUT=30s.
@@ -105,18 +112,26 @@ class DeployFilesTest {
         }
         List<String> plain = Files.readAllLines(staging.resolve(PLAIN_UNIT));
         List<String> template = Files.readAllLines(staging.resolve(TEMPLATE_UNIT));
-        assertThat(plain).contains("Environment=WORKER_DATA_DIR=/opt/queue-worker/data");
-        assertThat(template).contains("Environment=WORKER_DATA_DIR=/opt/queue-worker/data/%i",
-                "ExecStartPre=/bin/mkdir -p /opt/queue-worker/data/%i");
+        assertThat(directive(plain, "ExecStart")).startsWith("/usr/bin/env WORKER_DATA_DIR=/opt/queue-worker/data/southhaven"
+                + " DJL_CACHE_DIR=/opt/queue-worker/data/southhaven/.djl.ai ");
+        assertThat(directive(template, "ExecStart")).startsWith("/usr/bin/env"
+                + " WORKER_DATA_DIR=/opt/queue-worker/data/southhaven/%i");
+        assertThat(template).contains("ExecStartPre=/bin/mkdir -p /opt/queue-worker/data/southhaven/%i");
         // One template function writes both: the same directives, in the same order, but the
         // template's own data directory.
         assertThat(directiveNames(template)).isEqualTo(withExecStartPre(directiveNames(plain)));
 
         Path env = staging.resolve("opt/queue-worker/.env");
-        assertThat(Files.readAllLines(env)).contains("CLIENT_ID=southhaven", "AZURE_STORAGE_CONNECTION_STRING=");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(env))).isEqualTo("rw-r-----");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(staging.resolve("opt/queue-worker/data"))))
-                .isEqualTo("rwxr-x---");
+        assertThat(Files.readAllLines(env)).contains("AZURE_STORAGE_CONNECTION_STRING=")
+                .noneMatch(l -> l.startsWith("CLIENT_ID"));
+        assertThat(DotEnv.read(env)).doesNotContainKey("CLIENT_ID");
+        Path clientEnv = staging.resolve("opt/queue-worker/clients/southhaven.env");
+        assertThat(DotEnv.read(clientEnv)).as("only comments").isEmpty();
+        for (Path secret : List.of(env, clientEnv)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-r-----");
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                staging.resolve("opt/queue-worker/data/southhaven")))).isEqualTo("rwxr-x---");
     }
 
     @Test
@@ -124,7 +139,9 @@ class DeployFilesTest {
         assertThat(install(CLIENT, DIR).exit).isZero();
         Map<String, String> first = contents(staging);
         Path env = staging.resolve("opt/queue-worker/.env");
-        Files.writeString(env, "CLIENT_ID=southhaven\nAZURE_STORAGE_CONNECTION_STRING=edited\n");
+        Files.writeString(env, "AZURE_STORAGE_CONNECTION_STRING=edited\n");
+        Path clientEnv = staging.resolve("opt/queue-worker/clients/southhaven.env");
+        Files.writeString(clientEnv, "WORKER_CONCURRENCY=2\n");
 
         Result again = install(CLIENT, DIR + "/");
 
@@ -134,7 +151,51 @@ class DeployFilesTest {
         assertThat(second.keySet()).isEqualTo(first.keySet());
         assertThat(second.get(PLAIN_UNIT)).isEqualTo(first.get(PLAIN_UNIT));
         assertThat(second.get(TEMPLATE_UNIT)).isEqualTo(first.get(TEMPLATE_UNIT));
-        assertThat(Files.readString(env)).contains("=edited");
+        assertThat(Files.readString(env)).isEqualTo("AZURE_STORAGE_CONNECTION_STRING=edited\n");
+        assertThat(Files.readString(clientEnv)).isEqualTo("WORKER_CONCURRENCY=2\n");
+    }
+
+    @Test
+    void aSecondClientInTheSameDirLeavesTheFirstClientsFilesAlone() throws Exception {
+        assertThat(install(CLIENT, DIR).exit).isZero();
+        Files.writeString(staging.resolve("opt/queue-worker/.env"), "AZURE_STORAGE_CONNECTION_STRING=shared\n");
+        Map<String, String> first = contents(staging);
+
+        Result demo = install("demo", DIR);
+
+        assertThat(demo.exit).as(demo.describe()).isZero();
+        Map<String, String> both = contents(staging);
+        first.forEach((file, text) -> assertThat(both.get(file)).as(file).isEqualTo(text));
+        assertThat(both.keySet()).containsAll(first.keySet()).contains(
+                "etc/systemd/system/queue-worker-demo.service", "etc/systemd/system/queue-worker-demo@.service",
+                "opt/queue-worker/clients/demo.env");
+        assertThat(Files.isDirectory(staging.resolve("opt/queue-worker/data/demo"))).isTrue();
+        assertThat(directive(Files.readAllLines(staging.resolve("etc/systemd/system/queue-worker-demo.service")),
+                "ExecStart")).contains("WORKER_DATA_DIR=/opt/queue-worker/data/demo ", " run --client demo ");
+    }
+
+    @Test
+    void theOldLayoutsClientIdInTheSharedEnvIsMigratedForItsClientAndRefusedForAnother() throws Exception {
+        Path env = Files.createDirectories(staging.resolve("opt/queue-worker")).resolve(".env");
+        String old = "CLIENT_ID=southhaven\nAZURE_STORAGE_CONNECTION_STRING=kept\n";
+        Files.writeString(env, old);
+
+        Result other = install("demo", DIR);
+        assertThat(other.exit).as(other.describe()).isEqualTo(1);
+        assertThat(other.stderr.lines().toList()).as(other.describe()).hasSize(1);
+        assertThat(other.stderr).contains("/opt/queue-worker/.env sets CLIENT_ID=southhaven",
+                "install-worker-service.sh southhaven /opt/queue-worker' first");
+        assertThat(tree(staging)).as("nothing written").containsExactly("opt/", "opt/queue-worker/",
+                "opt/queue-worker/.env");
+
+        Result same = install(CLIENT, DIR);
+        assertThat(same.exit).as(same.describe()).isZero();
+        assertThat(same.stdout).contains("migrated ");
+        assertThat(DotEnv.read(env)).containsOnly(Map.entry("AZURE_STORAGE_CONNECTION_STRING", "kept"));
+        assertThat(Files.readString(staging.resolve("opt/queue-worker/.env.before-clients"))).isEqualTo(old);
+
+        Result demo = install("demo", DIR);
+        assertThat(demo.exit).as(demo.describe()).isZero();
     }
 
     @Test
@@ -148,8 +209,8 @@ class DeployFilesTest {
                 "etc/systemd/system/queue-worker-southhaven@.service")) {
             List<String> lines = Files.readAllLines(staging.resolve(unit));
             assertThat(lines).contains("User=qw", "MemoryMax=2G", "EnvironmentFile=/srv/qw/.env",
-                    "ReadWritePaths=/srv/qw/data");
-            assertThat(directive(lines, "ExecStart")).startsWith("/usr/lib/jvm/java-17/bin/java -Xmx1280m ");
+                    "EnvironmentFile=/srv/qw/clients/southhaven.env", "ReadWritePaths=/srv/qw/data/southhaven");
+            assertThat(directive(lines, "ExecStart")).contains(" /usr/lib/jvm/java-17/bin/java -Xmx1280m ");
         }
     }
 

@@ -36,6 +36,9 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
+    @Mixin
+    ClientOption clientOption;
+
     private final CliContext context;
 
     CheckCommand(CliContext context) {
@@ -44,7 +47,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunnerConfig config = configOptions.load(context);
+        RunnerConfig config = configOptions.load(context, clientOption.client);
         LibraryLogs.quiet(config.logLevel());
         OkHttpClient http = new OkHttpClient();
         List<CheckResult> results;

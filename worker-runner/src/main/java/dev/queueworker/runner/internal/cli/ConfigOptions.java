@@ -13,6 +13,11 @@ public final class ConfigOptions {
 
     /** Loads the configuration of {@code context}. */
     public RunnerConfig load(CliContext context) {
-        return RunnerConfig.load(context.environment(), context.workingDirectory(), envFile);
+        return load(context, null);
+    }
+
+    /** Loads the configuration of {@code context} for {@code client} ({@code --client}; null: CLIENT_ID as set). */
+    public RunnerConfig load(CliContext context, String client) {
+        return RunnerConfig.load(context.environment(), context.workingDirectory(), envFile, client);
     }
 }

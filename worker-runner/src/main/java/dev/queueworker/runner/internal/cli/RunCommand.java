@@ -48,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
+    @Mixin
+    ClientOption clientOption;
+
     private final CliContext context;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile String notReady = "starting";
@@ -58,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunnerConfig config = configOptions.load(context);
+        RunnerConfig config = configOptions.load(context, clientOption.client);
         context.onStop(this::requestStop);
         log.info("queue-worker {} starting (pid {}, Java {})", VersionCommand.version(), ProcessHandle.current().pid(),
                 System.getProperty("java.version"));

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -170,6 +171,21 @@ public final class RunnerConfig {
      * @throws ConfigException naming the variable or the file at fault
      */
     public static RunnerConfig load(Map<String, String> processEnvironment, Path workingDirectory, Path envFile) {
+        return load(processEnvironment, workingDirectory, envFile, null);
+    }
+
+    /**
+     * Loads the configuration as {@link #load(Map, Path, Path)} does, for a worker started for one
+     * client ({@code run --client}): {@code CLIENT_ID} becomes {@code client}, and a different
+     * {@code CLIENT_ID} in the environment or the env file stops start-up. A systemd unit names its
+     * client this way, so that no settings file shared by several clients' units can make one unit
+     * serve another client's queue.
+     *
+     * @param client the client this worker serves, or null to take {@code CLIENT_ID} as configured
+     * @throws ConfigException naming the variable or the file at fault, or the two clients
+     */
+    public static RunnerConfig load(Map<String, String> processEnvironment, Path workingDirectory, Path envFile,
+            String client) {
         Path file = envFile;
         if (file != null && !Files.isRegularFile(workingDirectory.resolve(file))) {
             throw new ConfigException("--env-file " + file + ": no such file");
@@ -192,11 +208,36 @@ public final class RunnerConfig {
         }
         processEnvironment.forEach((k, v) -> {
             if (v != null && !v.isBlank() || !merged.containsKey(k)) {
+                // The same value in the file (a systemd unit passes its env files and names one with
+                // --env-file): the file is the more useful source to name.
+                if (!Objects.equals(v, merged.get(k))) {
+                    sources.put(k, "environment");
+                }
                 merged.put(k, v);
-                sources.put(k, "environment");
             }
         });
+        if (client != null) {
+            requireClient(client, merged, sources);
+        }
         return new RunnerConfig(Collections.unmodifiableMap(merged), sources, unknown);
+    }
+
+    /** Makes {@code client} the CLIENT_ID of {@code merged}, refusing a different one already there. */
+    private static void requireClient(String client, Map<String, String> merged, Map<String, String> sources) {
+        String problem = client.isBlank() ? "the client is empty" : AzureQueueProvider.checkClientId(client);
+        if (problem != null) {
+            throw new ConfigException("--client '" + client + "': " + problem);
+        }
+        String configured = merged.get("CLIENT_ID");
+        if (configured != null && !configured.isBlank() && !configured.strip().equals(client)) {
+            String source = sources.get("CLIENT_ID");
+            throw new ConfigException("CLIENT_ID is '" + configured.strip() + "' ("
+                    + ("environment".equals(source) ? "the environment" : source) + ") but this worker runs with"
+                    + " --client " + client + ", the client it was installed for: remove CLIENT_ID from its settings"
+                    + " (under systemd, the unit's EnvironmentFile= files) or set it to '" + client + "'");
+        }
+        merged.put("CLIENT_ID", client);
+        sources.put("CLIENT_ID", "--client");
     }
 
     private static WorkerOptions workerOptions(EnvironmentVariables env) {

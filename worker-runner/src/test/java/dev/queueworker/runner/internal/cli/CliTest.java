@@ -83,6 +83,18 @@ class CliTest {
     }
 
     @Test
+    void runRefusesToServeAnotherClientThanItsClientOption() {
+        assertThat(run(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", "southhaven"), "run", "--client", "demo"))
+                .isEqualTo(Cli.USAGE);
+        assertThat(err()).startsWith("queue-worker: configuration error: CLIENT_ID is 'southhaven' (the environment)"
+                + " but this worker runs with --client demo").endsWith("'demo'" + System.lineSeparator());
+        assertThat(err().lines()).hasSize(1);
+        assertThat(out()).isEmpty();
+        assertThat(run(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", "southhaven"), "check", "--client", "demo"))
+                .isEqualTo(Cli.USAGE);
+    }
+
+    @Test
     void aMissingEnvFileIsBadUsage() {
         assertThat(run(Map.of(), "run", "--env-file", "nope.env")).isEqualTo(Cli.USAGE);
         assertThat(err()).isEqualTo("queue-worker: configuration error: --env-file nope.env: no such file"

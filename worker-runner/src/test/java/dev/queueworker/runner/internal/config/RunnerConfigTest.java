@@ -296,6 +296,38 @@ class RunnerConfigTest {
     }
 
     @Test
+    void theClientOfTheCommandLineIsServedAndNoSettingsFileCanChangeIt() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("client"));
+        Files.writeString(work.resolve("clients.env"), "QUEUE_PROVIDER=mock\nCLIENT_ID=southhaven\n");
+
+        RunnerConfig unset = RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, null, "demo");
+        assertThat(unset.workerOptions().clientId()).isEqualTo("demo");
+        assertThat(unset.describe()).contains("CLIENT_ID=demo (--client)");
+        assertThat(RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", " demo "), work, null, "demo")
+                .workerOptions().clientId()).as("the same client, blanks aside").isEqualTo("demo");
+        assertThat(RunnerConfig.load(Map.of("CLIENT_ID", " "), work, Path.of("clients.env"), "southhaven")
+                .workerOptions().clientId()).isEqualTo("southhaven");
+        assertThat(RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, Path.of("clients.env"), "southhaven")
+                .describe()).as("a value the environment and the file share is the file's")
+                .contains("QUEUE_PROVIDER=mock (" + work.resolve("clients.env") + ")");
+
+        assertThatThrownBy(() -> RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", "southhaven"), work,
+                null, "demo"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("CLIENT_ID is 'southhaven' (the environment) but this worker runs with --client demo, the"
+                        + " client it was installed for: remove CLIENT_ID from its settings (under systemd, the unit's"
+                        + " EnvironmentFile= files) or set it to 'demo'");
+        assertThatThrownBy(() -> RunnerConfig.load(Map.of(), work, Path.of("clients.env"), "demo"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("CLIENT_ID is 'southhaven' (" + work.resolve("clients.env") + ") but");
+        assertThatThrownBy(() -> RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, null, "South_Haven"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("--client 'South_Haven': CLIENT_ID 'South_Haven' cannot name an Azure queue");
+        assertThatThrownBy(() -> RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, null, ""))
+                .isInstanceOf(ConfigException.class).hasMessage("--client '': the client is empty");
+    }
+
+    @Test
     void builderOptionNamesInMessagesBecomeVariables() {
         assertThat(RunnerConfig.variableNames("'retryBaseDelay' (PT1H) must not exceed 'retryMaxDelay' (PT1M)"))
                 .isEqualTo("WORKER_RETRY_BASE_DELAY (PT1H) must not exceed WORKER_RETRY_MAX_DELAY (PT1M)");

@@ -82,6 +82,16 @@ public interface QueueProvider extends AutoCloseable {
     /** The approximate number of messages on the poison queue. */
     long approximatePoisonDepth();
 
+    /**
+     * The poison queue, for operators: look at dead messages, requeue or delete them.
+     *
+     * @throws UnsupportedOperationException when this provider has no operator access to its poison queue
+     *     (the default)
+     */
+    default PoisonQueue poisonQueue() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no operator access to its poison queue");
+    }
+
     /** Releases resources such as connection pools. Does nothing by default. */
     @Override
     default void close() {

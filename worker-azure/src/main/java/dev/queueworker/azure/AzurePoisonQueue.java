@@ -35,7 +35,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe: the SDK's clients are.
  */
-public final class AzurePoisonQueue {
+public final class AzurePoisonQueue implements dev.queueworker.api.PoisonQueue {
 
     /** Azure's most messages per peek or receive. */
     public static final int MAX_BATCH = 32;

@@ -193,7 +193,7 @@
       width: width, height: 190,
       scales: { x: { time: true }, y: yRange ? { range: yRange } : { auto: true } },
       series: [{}].concat(series.map(function (s) {
-        return { label: s[0], stroke: s[1], width: 2, spanGaps: false, points: { show: false } };
+        return { label: s[0], stroke: s[1], width: 2, spanGaps: false, points: { show: true, size: 5, fill: s[1] } };
       })),
       legend: { live: false }
     };

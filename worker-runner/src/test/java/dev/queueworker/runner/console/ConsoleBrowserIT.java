@@ -155,11 +155,15 @@ class ConsoleBrowserIT {
     @Order(2)
     void aLongTaskShowsInFlightWithItsProgress() throws IOException {
         browser.page("submit");
+        String previous = browser.byId("submit-result").getAttribute("data-task-id");
         fill("submit-type", "slow");
         fill("submit-payload", "{\"ms\": 20000, \"filename\": \"long-report.pdf\"}");
         fill("submit-webhook", receiver.url());
         browser.byId("submit-form").findElement(By.cssSelector("button")).click();
-        String taskId = browser.until(d -> d.findElement(By.id("submit-result")).getAttribute("data-task-id"));
+        String taskId = browser.until(d -> {
+            String id = d.findElement(By.id("submit-result")).getAttribute("data-task-id");
+            return id != null && !id.equals(previous) ? id : null;
+        });
         browser.page("inflight");
         browser.until(d -> {
             String rows = d.findElement(By.id("inflight-rows")).getText();

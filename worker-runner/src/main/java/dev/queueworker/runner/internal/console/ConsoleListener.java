@@ -91,7 +91,7 @@ final class ConsoleListener implements WorkerListener {
                 task.attempt(), filename, result, error);
     }
 
-    /** Chunks and summary length when the handler reported them, else the result's field names. */
+    /** Chunks and summary length when the handler reported them, else the result's fields (values of scalars). */
     static String describe(TaskResult result) {
         if (result == null || result.data() == null || result.data().isEmpty()) {
             return null;
@@ -105,9 +105,10 @@ final class ConsoleListener implements WorkerListener {
                     .append(result.data().path("summary").asText().length()).append(" characters");
         }
         if (s.length() == 0) {
-            result.data().fieldNames().forEachRemaining(f -> s.append(s.length() > 0 ? ", " : "").append(f));
+            result.data().fields().forEachRemaining(f -> s.append(s.length() > 0 ? ", " : "").append(f.getKey())
+                    .append(f.getValue().isValueNode() ? "=" + f.getValue().asText() : ""));
         }
-        return s.toString();
+        return s.length() > 200 ? s.substring(0, 200) + "…" : s.toString();
     }
 
     private static String describe(Throwable error) {

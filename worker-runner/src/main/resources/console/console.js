@@ -135,7 +135,7 @@
 
   function onLive() {
     var l = state.live;
-    if (state.page === 'overview') { renderFigures(l); }
+    if (state.page === 'overview') { renderCards(l); if (l.figures) { renderFigures(l.figures); } }
     if (state.page === 'inflight') { renderInFlight(l.inFlight); }
     if (state.page === 'recent' && l.outcomesSeen !== state.outcomes) { state.outcomes = l.outcomesSeen; loadRecent(); }
   }
@@ -176,7 +176,8 @@
       $('version').textContent = o.version;
       var items = o.configuration.map(function (line) { return el('li', null, line); });
       replaceRows($('configuration'), items);
-      renderFigures(o);
+      renderCards(o);
+      renderFigures(o.figures);
     }).catch(showError);
   }
 
@@ -200,11 +201,13 @@
     state.charts[id] = new uPlot(opts, data, target);
   }
 
-  function renderFigures(o) {
-    var f = o.figures;
+  function renderCards(o) {
     $('card-depth').textContent = o.depth < 0 ? '–' : String(o.depth);
     $('card-poison').textContent = o.poisonDepth < 0 ? '–' : String(o.poisonDepth);
     $('card-inflight').textContent = String(o.inFlight.length);
+  }
+
+  function renderFigures(f) {
     var m = f.minutes;
     var total = 0;
     for (var i = 0; i < m.t.length; i++) { total += m.completed[i] + m.poisoned[i]; }

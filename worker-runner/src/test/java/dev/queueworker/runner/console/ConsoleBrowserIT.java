@@ -124,7 +124,7 @@ class ConsoleBrowserIT {
         String previous = "";
         for (int i = 0; i < 20; i++) {
             fill("submit-type", "slow");
-            fill("submit-payload", "{\"ms\": 1500, \"n\": " + i + "}");
+            fill("submit-payload", "{\"ms\": 3000, \"n\": " + i + "}");
             fill("submit-webhook", receiver.url());
             browser.byId("submit-form").findElement(By.cssSelector("button")).click();
             String before = previous;
@@ -264,6 +264,8 @@ class ConsoleBrowserIT {
         }
         browser.until(d -> {
             d.navigate().refresh();
+            new org.openqa.selenium.support.ui.WebDriverWait(d, Duration.ofSeconds(15))
+                    .until(x -> !x.findElements(By.cssSelector("#workers-rows tr")).isEmpty());
             return d.findElements(By.cssSelector("#workers-rows tr")).size() == 1;
         });
         assertThat(browser.text("workers-rows")).contains("(this one)");

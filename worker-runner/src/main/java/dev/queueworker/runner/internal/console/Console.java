@@ -65,7 +65,7 @@ public final class Console implements AutoCloseable {
         this.history = new OutcomeHistory(dataDir, HISTORY);
         this.listener = new ConsoleListener(clock, figures, inFlight, history);
         this.audit = new AuditLog(dataDir, clock);
-        this.events = new EventStream(() -> live().toString());
+        this.events = new EventStream(withFigures -> live(withFigures).toString());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "queue-worker-console");
             t.setDaemon(true);
@@ -142,7 +142,7 @@ public final class Console implements AutoCloseable {
     }
 
     ObjectNode overview() {
-        ObjectNode n = live();
+        ObjectNode n = live(true);
         ArrayNode configuration = n.putArray("configuration");
         config.describe().forEach(configuration::add); // secrets are shown as "<set, not shown>"
         n.put("startedAt", startedAt.toString());
@@ -153,7 +153,7 @@ public final class Console implements AutoCloseable {
     }
 
     /** What the page's live view shows, pushed every {@link #PUSH_MILLIS} to open pages. */
-    ObjectNode live() {
+    ObjectNode live(boolean withFigures) {
         ObjectNode n = HttpAnswers.JSON.createObjectNode();
         n.put("clientId", clientId());
         n.put("now", clock.instant().toString());
@@ -161,7 +161,9 @@ public final class Console implements AutoCloseable {
         n.put("depth", depths[0]);
         n.put("poisonDepth", depths[1]);
         n.put("outcomesSeen", history.recorded());
-        n.set("figures", figures.toJson());
+        if (withFigures) {
+            n.set("figures", figures.toJson());
+        }
         n.set("inFlight", inFlight.toJson());
         return n;
     }
@@ -259,6 +261,12 @@ public final class Console implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        try {
+            // A heartbeat being written now must land before its record is deleted below.
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         events.close();
         WorkerHeartbeats h = heartbeats;
         if (h != null) {

@@ -127,7 +127,7 @@ final class ConsoleRoutes implements HttpHandler {
         String who = access.who(exchange);
         switch ((action ? "POST " : "GET ") + route) {
             case "GET overview" -> HttpAnswers.json(exchange, 200, console.overview());
-            case "GET live" -> HttpAnswers.json(exchange, 200, console.live());
+            case "GET live" -> HttpAnswers.json(exchange, 200, console.live(true));
             case "GET workers" -> HttpAnswers.json(exchange, 200, console.workers());
             case "GET inflight" -> HttpAnswers.json(exchange, 200, console.inFlight());
             case "GET recent" -> HttpAnswers.json(exchange, 200, console.history().query(query.get("status"),

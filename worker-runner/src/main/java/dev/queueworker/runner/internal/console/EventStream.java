@@ -6,22 +6,26 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Server-sent events at {@code /console/events}: the live view as one {@code data:} line every
- * push. The handler only registers the stream and returns; the console's scheduler thread writes to
+ * push, with the charts' figures in every {@link #FIGURES_EVERY}th push only (they change per sample
+ * and per minute), so an open page costs little bandwidth. The handler only registers the stream and returns; the console's scheduler thread writes to
  * every open stream, so an open page holds no HTTP thread. A stream that fails to take a write is
  * dropped. At most {@link #MAX_STREAMS} at once; the page closes its stream while hidden.
  */
 final class EventStream implements AutoCloseable {
 
     static final int MAX_STREAMS = 8;
+    static final int FIGURES_EVERY = 5;
 
     private final List<HttpExchange> streams = new CopyOnWriteArrayList<>();
-    private final Supplier<String> snapshot;
+    private final Function<Boolean, String> snapshot;
+    private long pushes;
 
-    EventStream(Supplier<String> snapshot) {
+    /** @param snapshot the live view as JSON, with the figures when given true */
+    EventStream(Function<Boolean, String> snapshot) {
         this.snapshot = snapshot;
     }
 
@@ -36,7 +40,7 @@ final class EventStream implements AutoCloseable {
         h.set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(200, 0);
         streams.add(exchange);
-        write(exchange, "retry: 3000\n\n" + event(snapshot.get()));
+        write(exchange, "retry: 3000\n\n" + event(snapshot.apply(true)));
         return true;
     }
 
@@ -49,7 +53,7 @@ final class EventStream implements AutoCloseable {
         if (streams.isEmpty()) {
             return;
         }
-        String message = event(snapshot.get());
+        String message = event(snapshot.apply(pushes++ % FIGURES_EVERY == 0));
         for (HttpExchange exchange : streams) {
             write(exchange, message);
         }

@@ -7,13 +7,13 @@ import java.time.Clock;
 /**
  * The overview's figures over the last hour, in memory: per minute the outcomes (completed, retried,
  * poisoned), webhook deliveries and a latency histogram (log-scale buckets, so p50/p95 cost nothing to
- * record); every sample the depths of the queue and the poison queue. Bounded: 60 minutes, 360 samples.
+ * record); every sample the depths of the queue and the poison queue. Bounded: 60 minutes, 720 samples.
  * Thread-safe; recording is a few array writes under a lock.
  */
 final class LiveFigures {
 
     static final int MINUTES = 60;
-    static final int SAMPLES = 360;
+    static final int SAMPLES = 720; // an hour at Console.DEPTH_MILLIS
     private static final int BUCKETS = 64;
     private static final double BASE_MS = 1.0;
     private static final double GROWTH = 1.35;

@@ -124,6 +124,8 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 for pkg in postgresql-15 postgresql-server-dev-15 make gcc dpkg-dev azure-cli python3-azure; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$pkg")
 done
+# --- console (issue 16): the headless browser ConsoleBrowserIT drives ---
+for pkg in chromium chromium-driver; do dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_apt+=("$pkg"); done
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

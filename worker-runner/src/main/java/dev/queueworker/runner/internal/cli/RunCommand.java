@@ -7,6 +7,7 @@ import dev.queueworker.api.TaskHandler;
 import dev.queueworker.core.Worker;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
+import dev.queueworker.runner.internal.console.Console;
 import dev.queueworker.runner.internal.http.HttpEndpoints;
 import dev.queueworker.runner.internal.wiring.Components;
 import io.micrometer.core.instrument.Gauge;
@@ -76,9 +77,10 @@ final class RunCommand implements Callable<Integer> {
         List<AutoCloseable> binders = bindJvmMetrics(registry);
         Gauge.builder("queue_worker_ready", () -> notReady == null ? 1 : 0)
                 .description("1 when the worker is receiving tasks, 0 while starting or draining").register(registry);
-        HttpEndpoints http = startHttp(config, registry);
         OkHttpClient httpClient = Components.httpClient();
-        try (Components.Handlers handlers = Components.handlers(config)) {
+        Console console = Console.create(config, httpClient);
+        HttpEndpoints http = startHttp(config, registry, console);
+        try (console; Components.Handlers handlers = Components.handlers(config)) {
             if (handlers.handlers().isEmpty()) {
                 throw new ConfigException("no task handler to run: WORKER_TASK_TYPES and WORKER_PLUGINS_DIR leave none");
             }
@@ -98,8 +100,10 @@ final class RunCommand implements Callable<Integer> {
                     .notifier(Components.notifier(config, httpClient))
                     .options(config.workerOptions())
                     .meterRegistry(registry)
+                    .listener(console.listener())
                     .build()
                     .start()) {
+                console.attach(queue);
                 notReady = null;
                 long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
                 log.info("queue-worker ready: task types {}, concurrency {}, {} ms after start",
@@ -167,12 +171,13 @@ final class RunCommand implements Callable<Integer> {
         return null;
     }
 
-    private HttpEndpoints startHttp(RunnerConfig config, PrometheusMeterRegistry registry) {
+    private HttpEndpoints startHttp(RunnerConfig config, PrometheusMeterRegistry registry, Console console) {
         if (config.httpPort().isEmpty()) {
             return null;
         }
         try {
-            HttpEndpoints http = HttpEndpoints.start(config.httpBind(), config.httpPort().get(), registry, () -> notReady);
+            HttpEndpoints http = HttpEndpoints.start(config.httpBind(), config.httpPort().get(), registry, () -> notReady,
+                    console);
             log.info("HTTP: /health/live, /health/ready and /metrics on {}:{}", config.httpBind(), http.port());
             return http;
         } catch (IOException e) {

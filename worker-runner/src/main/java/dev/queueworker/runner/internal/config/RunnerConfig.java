@@ -43,7 +43,7 @@ public final class RunnerConfig {
 
     /** Variables whose values are never printed. */
     public static final Set<String> SECRETS = Set.of("AZURE_STORAGE_CONNECTION_STRING", "OPENAI_API_KEY",
-            "DATABASE_URL", "WEBHOOK_SECRET", "SUPABASE_KEY");
+            "DATABASE_URL", "WEBHOOK_SECRET", "SUPABASE_KEY", "WORKER_CONSOLE_TOKEN");
 
     /** Every variable the daemon reads, in the order the effective configuration is logged. */
     public static final List<String> VARIABLES = List.of(
@@ -66,7 +66,8 @@ public final class RunnerConfig {
             "DATABASE_URL", "PGVECTOR_TABLE", "WORKER_DATA_DIR", "SUMMARIZER", "SUMMARIZE_PARALLELISM",
             "SUPABASE_URL", "SUPABASE_KEY",
             // the daemon
-            "WORKER_PLUGINS_DIR", "WORKER_HTTP_PORT", "WORKER_HTTP_BIND", "LOG_FORMAT", "LOG_LEVEL");
+            "WORKER_PLUGINS_DIR", "WORKER_HTTP_PORT", "WORKER_HTTP_BIND", "WORKER_CONSOLE_TOKEN", "WORKER_CONSOLE_READ_ONLY",
+            "LOG_FORMAT", "LOG_LEVEL");
 
     /** The builder options' names in their error messages, and the variables that set them. */
     private static final Map<String, String> OPTION_VARIABLES = Map.ofEntries(
@@ -100,6 +101,8 @@ public final class RunnerConfig {
     private final Path pluginsDir;
     private final Integer httpPort;
     private final String httpBind;
+    private final String consoleToken;
+    private final boolean consoleReadOnly;
     private final LogFormat logFormat;
     private final String logLevel;
 
@@ -162,6 +165,8 @@ public final class RunnerConfig {
         }
         this.httpPort = check(() -> env.integer("WORKER_HTTP_PORT", 0, 65535).orElse(null));
         this.httpBind = env.string("WORKER_HTTP_BIND").orElse("127.0.0.1");
+        this.consoleToken = env.string("WORKER_CONSOLE_TOKEN").map(RunnerConfig::checkConsoleToken).orElse(null);
+        this.consoleReadOnly = check(() -> env.bool("WORKER_CONSOLE_READ_ONLY").orElse(false));
     }
 
     /**
@@ -301,6 +306,14 @@ public final class RunnerConfig {
         }
     }
 
+    private static String checkConsoleToken(String token) {
+        if (token.length() < 16 || !token.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new ConfigException("WORKER_CONSOLE_TOKEN must be at least 16 printable ASCII characters without"
+                    + " spaces (e.g. openssl rand -hex 24)");
+        }
+        return token;
+    }
+
     private static Set<String> taskTypes(String list) {
         Set<String> types = new LinkedHashSet<>();
         for (String t : list.split(",")) {
@@ -432,6 +445,16 @@ public final class RunnerConfig {
 
     public Optional<Path> pluginsDir() {
         return Optional.ofNullable(pluginsDir);
+    }
+
+    /** {@code WORKER_CONSOLE_TOKEN}: the console's access token (a secret); empty when none is set. */
+    public Optional<String> consoleToken() {
+        return Optional.ofNullable(consoleToken);
+    }
+
+    /** {@code WORKER_CONSOLE_READ_ONLY}: the console shows everything and changes nothing. */
+    public boolean consoleReadOnly() {
+        return consoleReadOnly;
     }
 
     /** {@code WORKER_HTTP_PORT}; empty when the HTTP endpoints are off. 0 picks a free port. */

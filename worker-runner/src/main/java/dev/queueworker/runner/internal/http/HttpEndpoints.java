@@ -1,7 +1,9 @@
 package dev.queueworker.runner.internal.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.queueworker.runner.internal.console.Console;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,14 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP endpoints, on the JDK's own server (one thread; answers are small):
+ * The daemon's HTTP endpoints, on the JDK's own server (a few threads; answers are small):
  * <ul>
  *   <li>{@code /health/live}: 200 while the process runs;
  *   <li>{@code /health/ready}: 200 once the queue has answered, 503 before that and while draining,
  *       with the reason as text;
- *   <li>{@code /metrics}: Prometheus text format.
+ *   <li>{@code /metrics}: Prometheus text format;
+ *   <li>{@code /}: the operator console (docs/console.md), when it may be served on this bind.
  * </ul>
  */
 public final class HttpEndpoints implements AutoCloseable {
@@ -34,9 +38,10 @@ public final class HttpEndpoints implements AutoCloseable {
      * Starts serving on {@code bind:port} (port 0 picks a free one).
      *
      * @param readiness {@code null} when ready, else why not
+     * @param console the console, or null for none; start-up logs one line saying where it is or why not
      */
     public static HttpEndpoints start(String bind, int port, PrometheusMeterRegistry registry,
-            Supplier<String> readiness) throws IOException {
+            Supplier<String> readiness, Console console) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         server.createContext("/health/live", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "live\n"));
         server.createContext("/health/ready", exchange -> {
@@ -46,15 +51,20 @@ public final class HttpEndpoints implements AutoCloseable {
         });
         server.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
-                "not found: try /health/live, /health/ready or /metrics\n"));
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        HttpHandler consoleRoutes = console == null ? null : console.handlerFor(bind);
+        server.createContext("/", consoleRoutes != null ? consoleRoutes : exchange -> respond(exchange, 404,
+                "text/plain; charset=utf-8", "not found: try /health/live, /health/ready or /metrics\n"));
+        // Health probes must not wait behind a console request that scans the poison queue.
+        ExecutorService executor = Executors.newFixedThreadPool(console == null ? 1 : 3, r -> {
             Thread t = new Thread(r, "queue-worker-http");
             t.setDaemon(true);
             return t;
         });
         server.setExecutor(executor);
         server.start();
+        if (console != null) {
+            LoggerFactory.getLogger("dev.queueworker.runner").info(console.startupLine(bind, server.getAddress().getPort()));
+        }
         return new HttpEndpoints(server, executor);
     }
 

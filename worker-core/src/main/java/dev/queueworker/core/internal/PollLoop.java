@@ -1,0 +1,316 @@
+package dev.queueworker.core.internal;
+
+import dev.queueworker.api.QueueMessage;
+import dev.queueworker.api.QueueProvider;
+import dev.queueworker.core.Scheduler;
+import dev.queueworker.core.WorkerOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+
+/**
+ * Decides when to receive and how many messages to ask for, so that handler slots rarely wait for a
+ * receive and the worker never holds more than it may.
+ *
+ * <p><b>Capacity.</b> The loop holds at most {@code concurrency + prefetch} messages (running,
+ * waiting for a slot, or asked for by a receive in flight), where {@code prefetch} is one batch:
+ * {@code min(WORKER_MAX_MESSAGES, concurrency)}. Each receive reserves what it asks for; each
+ * finished message gives one back. As in the Azure Functions queue trigger (batchSize,
+ * newBatchThreshold), a new receive starts while handlers still run, as soon as half a batch of
+ * capacity is free; unlike it, up to {@link #MAX_RECEIVES_IN_FLIGHT} receives may be in flight while
+ * messages flow, which hides the round trip of a slow link.
+ *
+ * <p><b>States</b> ({@link Mode}): {@code PROBING} runs one receive at a time (at start, after a
+ * timer); a receive that returns messages makes it {@code FLOWING}; an empty or failed receive with
+ * none other in flight makes it {@code BACKING_OFF}, waiting on a timer that grows from
+ * {@code WORKER_MIN_POLLING_INTERVAL} to {@code WORKER_POLLING_INTERVAL}, so an idle worker costs
+ * what it did with one receive at a time. {@code STOPPED} is final.
+ *
+ * <p><b>Threads.</b> The first receive runs on a poller thread; a timed one on the scheduler's
+ * thread; one started by a finished message on that handler's thread when it has nothing else
+ * queued (no hand-off), else on a poller thread.
+ */
+final class PollLoop {
+    /** The most receives in flight at once. */
+    static final int MAX_RECEIVES_IN_FLIGHT = 2;
+
+    /** Where the loop is; see the class comment. */
+    enum Mode { NEW, PROBING, FLOWING, BACKING_OFF, STOPPED }
+
+    /** Takes received messages. */
+    interface Sink {
+        /** Takes one message to run; false when the worker takes no more (the loop then releases it). */
+        boolean accept(QueueMessage message);
+
+        /** No receive is in flight any more; called after each receive. */
+        default void receivesSettled() {
+        }
+    }
+
+    private final QueueProvider queue;
+    private final Sink sink;
+    private final Scheduler scheduler;
+    private final Executor pollers;
+    private final WorkerMetrics metrics;
+    private final QueueOutageLog outages;
+    private final Logger log;
+    private final DoubleSupplier random;
+    private final Duration visibility;
+    private final Duration minInterval;
+    private final Duration maxInterval;
+    private final int batch;
+    private final int threshold;
+    private final int limit;
+    private final Semaphore capacity;
+
+    private final Object lock = new Object();
+    // Written under lock; read without it on the hot path.
+    private volatile Mode mode = Mode.NEW;
+    private volatile int receiving;
+    private Scheduler.Cancellable timer;
+    private int emptyPolls;
+
+    PollLoop(QueueProvider queue, Sink sink, WorkerOptions options, Scheduler scheduler, Executor pollers,
+            WorkerMetrics metrics, QueueOutageLog outages, DoubleSupplier random, Logger log) {
+        this.queue = queue;
+        this.sink = sink;
+        this.scheduler = scheduler;
+        this.pollers = pollers;
+        this.metrics = metrics;
+        this.outages = outages;
+        this.random = random;
+        this.log = log;
+        this.visibility = options.visibilityTimeout();
+        this.minInterval = options.minPollingInterval();
+        this.maxInterval = options.pollingInterval();
+        this.batch = options.maxMessages();
+        int prefetch = Math.min(options.maxMessages(), options.concurrency());
+        this.threshold = Math.max(1, prefetch / 2);
+        this.limit = options.concurrency() + prefetch;
+        this.capacity = new Semaphore(limit);
+    }
+
+    /** The most messages held at once: handler slots plus one batch. */
+    int limit() {
+        return limit;
+    }
+
+    /** Messages held now, or asked for by receives in flight. */
+    int held() {
+        return limit - capacity.availablePermits();
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    int receivesInFlight() {
+        return receiving;
+    }
+
+    void start() {
+        int wanted;
+        synchronized (lock) {
+            if (mode != Mode.NEW) {
+                throw new IllegalStateException("the poll loop was already started");
+            }
+            mode = Mode.PROBING;
+            wanted = reserve(1);
+        }
+        launch(wanted);
+    }
+
+    /** Stops receiving; a receive in flight completes and its messages are refused by the sink. */
+    void stop() {
+        synchronized (lock) {
+            mode = Mode.STOPPED;
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * A held message is finished: its capacity is free again. May start a receive, on this thread
+     * when {@code mayReceiveHere}.
+     */
+    void finished(boolean mayReceiveHere) {
+        capacity.release();
+        if (capacity.availablePermits() < threshold || receiving >= limitOf(mode)) {
+            return;
+        }
+        int wanted = startMore(mayReceiveHere, threshold);
+        if (wanted > 0) {
+            drive(wanted);
+        }
+    }
+
+    /** Waits until no receive is in flight. */
+    boolean awaitNoReceive(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (receiving > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    private void timerFired() {
+        int wanted;
+        synchronized (lock) {
+            if (mode != Mode.BACKING_OFF) {
+                return;
+            }
+            timer = null;
+            mode = Mode.PROBING;
+            wanted = reserve(1); // none when every slot is busy: the next finished message resumes
+        }
+        if (wanted > 0) {
+            drive(wanted);
+        }
+    }
+
+    private static int limitOf(Mode mode) {
+        return switch (mode) {
+            case FLOWING -> MAX_RECEIVES_IN_FLIGHT;
+            case PROBING -> 1;
+            default -> 0;
+        };
+    }
+
+    /** Reserves capacity for one more receive of at least {@code minimum}; 0 when none may start. Holds lock. */
+    private int reserve(int minimum) {
+        if (receiving >= limitOf(mode)) {
+            return 0;
+        }
+        int wanted = Math.min(capacity.availablePermits(), batch);
+        if (wanted < minimum || !capacity.tryAcquire(wanted)) {
+            return 0;
+        }
+        receiving++;
+        return wanted;
+    }
+
+    /** Reserves receives while allowed; all but one go to poller threads; returns the one kept for this thread. */
+    private int startMore(boolean keepOne, int minimum) {
+        int kept = 0;
+        while (true) {
+            int wanted;
+            synchronized (lock) {
+                wanted = reserve(minimum);
+            }
+            if (wanted == 0) {
+                return kept;
+            }
+            if (keepOne && kept == 0) {
+                kept = wanted;
+            } else {
+                launch(wanted);
+            }
+        }
+    }
+
+    private void launch(int wanted) {
+        if (wanted == 0) {
+            return;
+        }
+        try {
+            pollers.execute(() -> drive(wanted));
+        } catch (RejectedExecutionException e) {
+            synchronized (lock) {
+                receiving--;
+                lock.notifyAll();
+            }
+            capacity.release(wanted);
+        }
+    }
+
+    /** Runs a reserved receive on this thread, then the ones it may start next, in a loop. */
+    private void drive(int reserved) {
+        int wanted = reserved;
+        while (wanted > 0) {
+            boolean gotMessages = receiveOnce(wanted);
+            synchronized (lock) {
+                receiving--;
+                afterReceive(gotMessages);
+                lock.notifyAll();
+            }
+            wanted = gotMessages ? startMore(true, threshold) : 0;
+        }
+        sink.receivesSettled();
+    }
+
+    /** One receive: hands each message to the sink and gives back the capacity of the rest. */
+    private boolean receiveOnce(int wanted) {
+        List<QueueMessage> messages;
+        try {
+            messages = queue.receive(wanted, visibility);
+        } catch (RuntimeException e) {
+            capacity.release(wanted);
+            metrics.pollFailed();
+            outages.failed("receiving", e);
+            return false;
+        }
+        try {
+            outages.worked();
+            metrics.poll(messages.size());
+            int accepted = Math.min(messages.size(), wanted);
+            capacity.release(wanted - accepted);
+            for (int i = 0; i < messages.size(); i++) {
+                QueueMessage message = messages.get(i);
+                if (i >= accepted || !sink.accept(message)) {
+                    releaseUnstarted(message);
+                    if (i < accepted) {
+                        capacity.release();
+                    }
+                }
+            }
+            return !messages.isEmpty();
+        } catch (RuntimeException | Error e) {
+            log.error("Unexpected error in the poll loop; backing off", e);
+            return false;
+        }
+    }
+
+    /** Holds lock. */
+    private void afterReceive(boolean gotMessages) {
+        if (mode == Mode.STOPPED) {
+            return;
+        }
+        if (gotMessages) {
+            emptyPolls = 0;
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            mode = Mode.FLOWING;
+        } else if (receiving > 0) {
+            mode = Mode.PROBING; // the receive still in flight decides what comes next
+        } else {
+            emptyPolls = Math.min(emptyPolls + 1, 62);
+            mode = Mode.BACKING_OFF;
+            timer = scheduler.schedule(this::timerFired, Backoff.pollDelay(emptyPolls, minInterval, maxInterval, random));
+        }
+    }
+
+    private void releaseUnstarted(QueueMessage message) {
+        try {
+            queue.release(message.receipt(), Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("Could not release message {} received during shutdown: {}", message.messageId(),
+                    OutcomePolicy.describe(e));
+        }
+    }
+}

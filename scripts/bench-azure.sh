@@ -21,8 +21,10 @@ if ! listening 10001; then
   listening 10001 || { echo "bench-azure: Azurite did not start; see .services/azurite-bench.log" >&2; exit 1; }
 fi
 
-./mvnw -B -q -ntp install -DskipTests -pl worker-benchmarks -am
+# Built in the reactor (package, not install): the classpath names this checkout's module jars, and
+# nothing is written to ~/.m2. Every module writes the same file; worker-benchmarks, built last, wins.
 cp_file=worker-benchmarks/target/classpath.txt
-./mvnw -B -q -ntp dependency:build-classpath -pl worker-benchmarks -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
+./mvnw -B -q -ntp package dependency:build-classpath -DskipTests -pl worker-benchmarks -am \
+  -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
 java -Xmx1g -cp "worker-benchmarks/target/classes:$(cat "$cp_file")" \
   dev.queueworker.benchmarks.AzureBenchmark "UseDevelopmentStorage=true" "$@"

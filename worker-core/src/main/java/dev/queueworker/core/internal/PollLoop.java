@@ -33,11 +33,15 @@ import org.slf4j.Logger;
  *
  * <p><b>Threads.</b> The first receive runs on a poller thread; a timed one on the scheduler's
  * thread; one started by a finished message on that handler's thread when it has nothing else
- * queued (no hand-off), else on a poller thread.
+ * queued or receives are quick (no hand-off), else on a poller thread, so that a slow receive does
+ * not keep a handler thread from the messages waiting for it.
  */
 final class PollLoop {
     /** The most receives in flight at once. */
     static final int MAX_RECEIVES_IN_FLIGHT = 2;
+
+    /** A receive quicker than this (an in-memory queue) runs on the handler thread that freed capacity. */
+    static final long QUICK_RECEIVE_NANOS = 1_000_000L;
 
     /** Where the loop is; see the class comment. */
     enum Mode { NEW, PROBING, FLOWING, BACKING_OFF, STOPPED }
@@ -74,6 +78,7 @@ final class PollLoop {
     private volatile int receiving;
     private Scheduler.Cancellable timer;
     private int emptyPolls;
+    private volatile long lastReceiveNanos = Long.MAX_VALUE;
 
     PollLoop(QueueProvider queue, Sink sink, WorkerOptions options, Scheduler scheduler, Executor pollers,
             WorkerMetrics metrics, QueueOutageLog outages, DoubleSupplier random, Logger log) {
@@ -138,15 +143,16 @@ final class PollLoop {
     }
 
     /**
-     * A held message is finished: its capacity is free again. May start a receive, on this thread
-     * when {@code mayReceiveHere}.
+     * A held message is finished: its capacity is free again. May start a receive: on this thread
+     * when it has nothing else to run ({@code handlerIdle}) or when receives are quick (a
+     * hand-off would cost more than the receive), else on a poller thread.
      */
-    void finished(boolean mayReceiveHere) {
+    void finished(boolean handlerIdle) {
         capacity.release();
         if (capacity.availablePermits() < threshold || receiving >= limitOf(mode)) {
             return;
         }
-        int wanted = startMore(mayReceiveHere, threshold);
+        int wanted = startMore(handlerIdle || lastReceiveNanos < QUICK_RECEIVE_NANOS, threshold);
         if (wanted > 0) {
             drive(wanted);
         }
@@ -256,7 +262,9 @@ final class PollLoop {
     private boolean receiveOnce(int wanted) {
         List<QueueMessage> messages;
         try {
+            long begin = System.nanoTime();
             messages = queue.receive(wanted, visibility);
+            lastReceiveNanos = System.nanoTime() - begin;
         } catch (RuntimeException e) {
             capacity.release(wanted);
             metrics.pollFailed();

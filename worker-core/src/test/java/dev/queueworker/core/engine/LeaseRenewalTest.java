@@ -1,6 +1,6 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.CancellationReason;
@@ -15,8 +15,8 @@ import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.ManualScheduler;
 import dev.queueworker.core.Worker;
 import dev.queueworker.core.WorkerOptions;
-import dev.queueworker.test.RecordingWorkerListener;
-import dev.queueworker.test.RecordingWorkerListener.Completed;
+import dev.queueworker.core.fixtures.RecordingListener;
+import dev.queueworker.core.fixtures.RecordingListener.Completed;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class LeaseRenewalTest {
         ManualScheduler time = new ManualScheduler();
         InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
         BlockingHandler handler = new BlockingHandler();
-        RecordingWorkerListener events = new RecordingWorkerListener();
+        RecordingListener events = new RecordingListener();
         WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY)
                 .pollingInterval(Duration.ofSeconds(2)).minPollingInterval(Duration.ofSeconds(1)).build();
         queue.send(aTaskMessage("block").taskId("long-1").payload("name", "long").toJson(), Duration.ZERO);
@@ -50,7 +50,7 @@ class LeaseRenewalTest {
             assertThat(done.duration()).isGreaterThan(VISIBILITY.multipliedBy(3));
             assertThat(handler.runs("long")).isEqualTo(1);
             assertThat(queue.approximateDepth()).isZero();
-            assertThat(events.events(RecordingWorkerListener.LeaseLost.class)).isEmpty();
+            assertThat(events.events(RecordingListener.LeaseLost.class)).isEmpty();
         }
     }
 
@@ -60,7 +60,7 @@ class LeaseRenewalTest {
         InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
         LosingQueue losing = new LosingQueue(queue);
         BlockingHandler handler = new BlockingHandler();
-        RecordingWorkerListener events = new RecordingWorkerListener();
+        RecordingListener events = new RecordingListener();
         WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY).build();
         queue.send(aTaskMessage("block").taskId("stolen-1").payload("name", "stolen").toJson(), Duration.ZERO);
         try (Worker worker = worker(losing, handler, time, options, events)) {
@@ -69,7 +69,7 @@ class LeaseRenewalTest {
 
             time.advance(VISIBILITY);
 
-            events.await(RecordingWorkerListener.LeaseLost.class, l -> l.task().id().equals("stolen-1"),
+            events.await(RecordingListener.LeaseLost.class, l -> l.task().id().equals("stolen-1"),
                     Duration.ofSeconds(10));
             assertThat(handler.cancellations).containsEntry("stolen", CancellationReason.LEASE_LOST);
             handler.release("stolen");
@@ -138,7 +138,7 @@ class LeaseRenewalTest {
     }
 
     private static Worker worker(QueueProvider queue, BlockingHandler handler, ManualScheduler time,
-            WorkerOptions options, RecordingWorkerListener events) {
+            WorkerOptions options, RecordingListener events) {
         return Worker.builder().queue(queue).handler(handler).scheduler(time).options(options)
                 .notifier(WebhookNotifier.NONE).listener(events).build().start();
     }

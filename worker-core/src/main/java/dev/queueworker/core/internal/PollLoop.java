@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -46,6 +47,9 @@ final class PollLoop {
     /** Where the loop is; see the class comment. */
     enum Mode { NEW, PROBING, FLOWING, BACKING_OFF, STOPPED }
 
+    /** What one receive brought. */
+    private enum Received { NOTHING, SOME, FULL_BATCH }
+
     /** Takes received messages. */
     interface Sink {
         /** Takes one message to run; false when the worker takes no more (the loop then releases it). */
@@ -71,6 +75,7 @@ final class PollLoop {
     private final int threshold;
     private final int limit;
     private final Semaphore capacity;
+    private final LongSupplier nanoTime;
 
     private final Object lock = new Object();
     // Written under lock; read without it on the hot path.
@@ -82,6 +87,13 @@ final class PollLoop {
 
     PollLoop(QueueProvider queue, Sink sink, WorkerOptions options, Scheduler scheduler, Executor pollers,
             WorkerMetrics metrics, QueueOutageLog outages, DoubleSupplier random, Logger log) {
+        this(queue, sink, options, scheduler, pollers, metrics, outages, random, log, System::nanoTime);
+    }
+
+    /** With the source of {@link System#nanoTime()} that times receives, for tests. */
+    PollLoop(QueueProvider queue, Sink sink, WorkerOptions options, Scheduler scheduler, Executor pollers,
+            WorkerMetrics metrics, QueueOutageLog outages, DoubleSupplier random, Logger log, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.queue = queue;
         this.sink = sink;
         this.scheduler = scheduler;
@@ -152,7 +164,7 @@ final class PollLoop {
         if (capacity.availablePermits() < threshold || receiving >= limitOf(mode)) {
             return;
         }
-        int wanted = startMore(handlerIdle || lastReceiveNanos < QUICK_RECEIVE_NANOS, threshold);
+        int wanted = startMore(handlerIdle || lastReceiveNanos < QUICK_RECEIVE_NANOS, threshold, true);
         if (wanted > 0) {
             drive(wanted);
         }
@@ -209,10 +221,13 @@ final class PollLoop {
         return wanted;
     }
 
-    /** Reserves receives while allowed; all but one go to poller threads; returns the one kept for this thread. */
-    private int startMore(boolean keepOne, int minimum) {
+    /**
+     * Reserves receives while allowed; all but one go to poller threads (none when not {@code extra});
+     * returns the one kept for this thread.
+     */
+    private int startMore(boolean keepOne, int minimum, boolean extra) {
         int kept = 0;
-        while (true) {
+        while (kept == 0 || extra) {
             int wanted;
             synchronized (lock) {
                 wanted = reserve(minimum);
@@ -226,6 +241,7 @@ final class PollLoop {
                 launch(wanted);
             }
         }
+        return kept;
     }
 
     private void launch(int wanted) {
@@ -247,48 +263,57 @@ final class PollLoop {
     private void drive(int reserved) {
         int wanted = reserved;
         while (wanted > 0) {
-            boolean gotMessages = receiveOnce(wanted);
+            Received received = receiveOnce(wanted);
             synchronized (lock) {
                 receiving--;
-                afterReceive(gotMessages);
+                afterReceive(received != Received.NOTHING);
                 lock.notifyAll();
             }
-            wanted = gotMessages ? startMore(true, threshold) : 0;
+            // A full batch says more is waiting: another receive may run beside this thread's next.
+            wanted = received == Received.NOTHING ? 0 : startMore(true, threshold, received == Received.FULL_BATCH);
         }
         sink.receivesSettled();
     }
 
-    /** One receive: hands each message to the sink and gives back the capacity of the rest. */
-    private boolean receiveOnce(int wanted) {
+    /**
+     * One receive: hands each message to the sink and gives back the capacity of the rest.
+     *
+     * @return what the sink took
+     */
+    private Received receiveOnce(int wanted) {
         List<QueueMessage> messages;
         try {
-            long begin = System.nanoTime();
+            long begin = nanoTime.getAsLong();
             messages = queue.receive(wanted, visibility);
-            lastReceiveNanos = System.nanoTime() - begin;
+            lastReceiveNanos = nanoTime.getAsLong() - begin;
         } catch (RuntimeException e) {
             capacity.release(wanted);
             metrics.pollFailed();
             outages.failed("receiving", e);
-            return false;
+            return Received.NOTHING;
         }
         try {
             outages.worked();
             metrics.poll(messages.size());
             int accepted = Math.min(messages.size(), wanted);
             capacity.release(wanted - accepted);
+            int taken = 0;
             for (int i = 0; i < messages.size(); i++) {
                 QueueMessage message = messages.get(i);
-                if (i >= accepted || !sink.accept(message)) {
+                if (i < accepted && sink.accept(message)) {
+                    taken++;
+                } else {
                     releaseUnstarted(message);
                     if (i < accepted) {
                         capacity.release();
                     }
                 }
             }
-            return !messages.isEmpty();
+            // Messages the sink refused (the worker is stopping) are no reason to receive again.
+            return taken == 0 ? Received.NOTHING : taken == wanted ? Received.FULL_BATCH : Received.SOME;
         } catch (RuntimeException | Error e) {
             log.error("Unexpected error in the poll loop; backing off", e);
-            return false;
+            return Received.NOTHING;
         }
     }
 

@@ -81,6 +81,37 @@ class LeaseRenewalTest {
         }
     }
 
+    @Test
+    void aReceivedMessageWaitingForASlotIsKeptUnderLeaseAndRunsHereLater() throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
+        BlockingHandler handler = new BlockingHandler();
+        RecordingListener events = new RecordingListener();
+        // One slot plus one batch of one: the second message waits, received, for the slot.
+        WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY).concurrency(1).maxMessages(1)
+                .pollingInterval(Duration.ofSeconds(2)).minPollingInterval(Duration.ofSeconds(1)).build();
+        queue.send(aTaskMessage("block").taskId("first").payload("name", "first").toJson(), Duration.ZERO);
+        queue.send(aTaskMessage("block").taskId("waiting").payload("name", "waiting").toJson(), Duration.ZERO);
+        try (Worker first = worker(queue, handler, time, options, events)) {
+            handler.awaitStarted(1, Duration.ofSeconds(10));
+            assertThat(first.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
+            assertThat(queue.receive(32, VISIBILITY)).as("both held by the first worker").isEmpty();
+            try (Worker second = worker(queue, handler, time, options, events)) {
+                assertThat(second.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
+
+                time.advance(VISIBILITY.multipliedBy(3), Duration.ofSeconds(1));
+
+                assertThat(handler.runs("waiting")).as("nobody took the waiting message").isZero();
+                assertThat(first.inFlightCount()).isEqualTo(1);
+                handler.release("first");
+                handler.release("waiting");
+                events.await(Completed.class, c -> c.task().id().equals("waiting"), Duration.ofSeconds(10));
+                assertThat(handler.runs("waiting")).isEqualTo(1);
+                assertThat(events.events(Completed.class)).hasSize(2);
+            }
+        }
+    }
+
     /** A queue on which every lease renewal finds the message taken by someone else. */
     private static final class LosingQueue implements QueueProvider {
         private final QueueProvider delegate;

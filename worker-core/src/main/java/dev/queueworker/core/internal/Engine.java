@@ -18,6 +18,8 @@ import dev.queueworker.core.internal.Decision.Poison;
 import dev.queueworker.core.internal.WorkerMetrics.Outcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -82,6 +84,7 @@ public final class Engine {
     private final ThreadPoolExecutor handlerPool;
     private final ThreadPoolExecutor pollerThreads;
     private volatile Scheduler.Cancellable drainDeadline;
+    private final java.util.function.BooleanSupplier handlerIdle;
 
     public Engine(QueueProvider queue, Map<String, TaskHandler> handlers, DocumentStore documents,
             WebhookNotifier notifier, WorkerOptions options, Scheduler scheduler, AutoCloseable ownedScheduler,
@@ -107,6 +110,7 @@ public final class Engine {
                 outages, log);
         this.handlerPool = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), NamedThreads.daemon("queue-worker-task"));
+        this.handlerIdle = () -> handlerPool.getQueue().isEmpty();
         this.pollerThreads = new ThreadPoolExecutor(PollLoop.MAX_RECEIVES_IN_FLIGHT, PollLoop.MAX_RECEIVES_IN_FLIGHT,
                 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), NamedThreads.daemon("queue-worker-poller"));
         this.poller = new PollLoop(queue, new PollLoop.Sink() {
@@ -163,6 +167,10 @@ public final class Engine {
                 options.shutdownTimeout(), running.get());
         poller.stop();
         drainDeadline = scheduler.schedule(this::drainTimedOut, options.shutdownTimeout());
+        // Messages received but not started go back at once, not when a slot frees up.
+        List<Runnable> waiting = new ArrayList<>();
+        handlerPool.getQueue().drainTo(waiting);
+        waiting.forEach(Runnable::run);
         maybeTerminate();
     }
 
@@ -288,7 +296,7 @@ public final class Engine {
                 running.decrementAndGet();
             }
             held.remove(run);
-            poller.finished(handlerPool.getQueue().isEmpty());
+            poller.finished(handlerIdle);
             maybeTerminate();
         }
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -159,15 +160,19 @@ final class PollLoop {
      * when it has nothing else to run ({@code handlerIdle}) or when receives are quick (a
      * hand-off would cost more than the receive), else on a poller thread.
      */
-    void finished(boolean handlerIdle) {
+    void finished(BooleanSupplier handlerIdle) {
         capacity.release();
         if (capacity.availablePermits() < threshold || receiving >= limitOf(mode)) {
             return;
         }
-        int wanted = startMore(handlerIdle || lastReceiveNanos < QUICK_RECEIVE_NANOS, threshold, true);
+        int wanted = startMore(mayReceiveOnHandler(handlerIdle), threshold, true);
         if (wanted > 0) {
-            drive(wanted);
+            drive(wanted, () -> mayReceiveOnHandler(handlerIdle));
         }
+    }
+
+    private boolean mayReceiveOnHandler(BooleanSupplier handlerIdle) {
+        return lastReceiveNanos < QUICK_RECEIVE_NANOS || handlerIdle.getAsBoolean();
     }
 
     /** Waits until no receive is in flight. */
@@ -196,7 +201,7 @@ final class PollLoop {
             wanted = reserve(1); // none when every slot is busy: the next finished message resumes
         }
         if (wanted > 0) {
-            drive(wanted);
+            drive(wanted, () -> false); // one receive on the timer thread; what follows on a poller thread
         }
     }
 
@@ -222,18 +227,20 @@ final class PollLoop {
     }
 
     /**
-     * Reserves receives while allowed; all but one go to poller threads (none when not {@code extra});
-     * returns the one kept for this thread.
+     * Reserves receives while allowed (only one unless {@code extra}): the first for this thread when
+     * {@code keepOne}, the others on poller threads.
+     *
+     * @return the reservation kept for this thread, or 0
      */
     private int startMore(boolean keepOne, int minimum, boolean extra) {
         int kept = 0;
-        while (kept == 0 || extra) {
+        for (int started = 0; started == 0 || extra; started++) {
             int wanted;
             synchronized (lock) {
                 wanted = reserve(minimum);
             }
             if (wanted == 0) {
-                return kept;
+                break;
             }
             if (keepOne && kept == 0) {
                 kept = wanted;
@@ -249,7 +256,7 @@ final class PollLoop {
             return;
         }
         try {
-            pollers.execute(() -> drive(wanted));
+            pollers.execute(() -> drive(wanted, () -> true));
         } catch (RejectedExecutionException e) {
             synchronized (lock) {
                 receiving--;
@@ -259,8 +266,11 @@ final class PollLoop {
         }
     }
 
-    /** Runs a reserved receive on this thread, then the ones it may start next, in a loop. */
-    private void drive(int reserved) {
+    /**
+     * Runs a reserved receive on this thread, then the ones it may start next: on this thread while
+     * {@code continueHere} says so, else on poller threads.
+     */
+    private void drive(int reserved, BooleanSupplier continueHere) {
         int wanted = reserved;
         while (wanted > 0) {
             Received received = receiveOnce(wanted);
@@ -270,7 +280,8 @@ final class PollLoop {
                 lock.notifyAll();
             }
             // A full batch says more is waiting: another receive may run beside this thread's next.
-            wanted = received == Received.NOTHING ? 0 : startMore(true, threshold, received == Received.FULL_BATCH);
+            wanted = received == Received.NOTHING ? 0
+                    : startMore(continueHere.getAsBoolean(), threshold, received == Received.FULL_BATCH);
         }
         sink.receivesSettled();
     }

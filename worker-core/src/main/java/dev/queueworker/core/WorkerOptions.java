@@ -86,7 +86,7 @@ public final class WorkerOptions {
 
     /**
      * {@code WORKER_MAX_MESSAGES}: the most messages one receive asks for, 1 to 32. Default 10. A
-     * worker holds at most {@code concurrency + min(maxMessages, concurrency)} messages: the extra
+     * worker holds at most {@code concurrency + min(maxMessages, 2 × concurrency)} messages: the extra
      * batch is received ahead, under lease, so that slots do not wait for a receive.
      */
     public int maxMessages() {

@@ -21,7 +21,7 @@ import org.slf4j.Logger;
  *
  * <p><b>Capacity.</b> The loop holds at most {@code concurrency + prefetch} messages (running,
  * waiting for a slot, or asked for by a receive in flight), where {@code prefetch} is one batch:
- * {@code min(WORKER_MAX_MESSAGES, concurrency)}. Each receive reserves what it asks for; each
+ * {@code min(WORKER_MAX_MESSAGES, 2 × concurrency)}. Each receive reserves what it asks for; each
  * finished message gives one back. As in the Azure Functions queue trigger (batchSize,
  * newBatchThreshold), a new receive starts while handlers still run, as soon as half a batch of
  * capacity is free; unlike it, up to {@link #MAX_RECEIVES_IN_FLIGHT} receives may be in flight while
@@ -107,7 +107,9 @@ final class PollLoop {
         this.minInterval = options.minPollingInterval();
         this.maxInterval = options.pollingInterval();
         this.batch = options.maxMessages();
-        int prefetch = Math.min(options.maxMessages(), options.concurrency());
+        // One batch ahead, but never more than twice the slots: long tasks should not pile up here
+        // while other workers have free slots.
+        int prefetch = Math.min(options.maxMessages(), 2 * options.concurrency());
         this.threshold = Math.max(1, prefetch / 2);
         this.limit = options.concurrency() + prefetch;
         this.capacity = new Semaphore(limit);

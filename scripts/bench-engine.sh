@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -q -ntp install -DskipTests -pl worker-benchmarks -am
+# Built in the reactor (package, not install): the classpath names this checkout's module jars, and
+# nothing is written to ~/.m2. Every module writes the same file; worker-benchmarks, built last, wins.
 cp_file=worker-benchmarks/target/classpath.txt
-./mvnw -B -q -ntp dependency:build-classpath -pl worker-benchmarks -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
+./mvnw -B -q -ntp package dependency:build-classpath -DskipTests -pl worker-benchmarks -am \
+  -Dmdep.outputFile="$PWD/$cp_file" >/dev/null
 exec java -Xmx1g -cp "worker-benchmarks/target/classes:$(cat "$cp_file")" \
   dev.queueworker.benchmarks.EngineBenchmark "$@"

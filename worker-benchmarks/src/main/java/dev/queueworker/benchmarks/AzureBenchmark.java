@@ -32,8 +32,8 @@ import okhttp3.OkHttpClient;
 
 /**
  * Puts the same number of messages through three consumers of one Azure Storage queue in turn, each
- * with a no-op handler: the engine with {@link AzureQueueProvider} at concurrency 16; a raw SDK loop
- * (16 threads, each receiving batches of 32 and deleting each message — the practical limit); and the
+ * with a no-op handler: the engine with {@link AzureQueueProvider} at concurrency 16 with batches of 32;
+ * a raw SDK loop (16 threads, each receiving batches of 32 and deleting each message — the practical limit); and the
  * naive loop of the original deployment guide (receive up to 10, process and delete one by one, sleep
  * the polling interval when the queue is empty). Every HTTP request is counted through the shared
  * OkHttp client, to report Azure transactions per task.
@@ -179,7 +179,7 @@ public final class AzureBenchmark {
                         }
                     }
                 })
-                .options(WorkerOptions.builder().clientId(clientId).maxMessages(16).concurrency(16)
+                .options(WorkerOptions.builder().clientId(clientId).maxMessages(32).concurrency(16)
                         .visibilityTimeout(VISIBILITY).build())
                 .build();
         long before = requests.get();

@@ -84,7 +84,11 @@ public final class WorkerOptions {
         return clientId;
     }
 
-    /** {@code WORKER_MAX_MESSAGES}: the most messages one receive asks for, 1 to 32. Default 10. */
+    /**
+     * {@code WORKER_MAX_MESSAGES}: the most messages one receive asks for, 1 to 32. Default 10. A
+     * worker holds at most {@code concurrency + min(maxMessages, 2 × concurrency)} messages: the extra
+     * batch is received ahead, under lease, so that slots do not wait for a receive.
+     */
     public int maxMessages() {
         return maxMessages;
     }

@@ -5,6 +5,7 @@ import dev.queueworker.api.QueueProvider;
 import dev.queueworker.api.RetryableException;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.core.Worker;
+import dev.queueworker.core.internal.Urls;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.console.Console;
@@ -22,9 +23,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -109,6 +112,8 @@ final class RunCommand implements Callable<Integer> {
                 log.info("queue-worker ready: task types {}, concurrency {}, {} ms after start",
                         handlers.handlers().stream().map(TaskHandler::taskType).sorted().toList(),
                         config.workerOptions().concurrency(), sinceJvmStart);
+                // Off the start-up path: checking resolves WEBHOOK_URL's host name.
+                CompletableFuture.runAsync(() -> webhookUrlWarning(config).ifPresent(log::warn));
                 stop.await();
                 notReady = "draining";
                 log.info("Stopping: no more receives; running tasks ({}) may finish within {}", worker.inFlightCount(),
@@ -128,6 +133,27 @@ final class RunCommand implements Callable<Integer> {
                 binder.close();
             }
             registry.close();
+        }
+    }
+
+    /**
+     * Why outcomes sent to {@code WEBHOOK_URL} would be refused (the rules of {@code queue-worker check}:
+     * link-local and metadata addresses, {@code WEBHOOK_ALLOWED_HOSTS}), as a start-up warning; empty
+     * when it is unset or allowed. Refused outcomes are kept on the poison queue, not delivered.
+     */
+    static Optional<String> webhookUrlWarning(RunnerConfig config) {
+        String url = config.workerOptions().defaultWebhookUrl();
+        if (url == null) {
+            return Optional.empty();
+        }
+        String shown = Urls.redact(url);
+        try {
+            return config.webhooks().build().refusalReason(url).map(reason -> "Configuration: WEBHOOK_URL " + shown
+                    + " would be refused (" + reason.replace("allowedHosts", "WEBHOOK_ALLOWED_HOSTS")
+                    + "): outcomes for it go to the poison queue instead of being delivered");
+        } catch (UnknownHostException e) {
+            return Optional.of("Configuration: WEBHOOK_URL " + shown + ": its host does not resolve (yet);"
+                    + " outcomes for it are kept on the queue until it does");
         }
     }
 

@@ -1,6 +1,6 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.CancellationReason;
@@ -10,9 +10,9 @@ import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.ManualScheduler;
 import dev.queueworker.core.Worker;
 import dev.queueworker.core.WorkerOptions;
-import dev.queueworker.test.RecordingWorkerListener;
-import dev.queueworker.test.RecordingWorkerListener.Completed;
-import dev.queueworker.test.RecordingWorkerListener.Released;
+import dev.queueworker.core.fixtures.RecordingListener;
+import dev.queueworker.core.fixtures.RecordingListener.Completed;
+import dev.queueworker.core.fixtures.RecordingListener.Released;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class ShutdownTest {
         ManualScheduler time = new ManualScheduler();
         InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
         BlockingHandler handler = new BlockingHandler();
-        RecordingWorkerListener events = new RecordingWorkerListener();
+        RecordingListener events = new RecordingListener();
         for (String name : List.of("quick-1", "quick-2", "slow-1", "slow-2")) {
             queue.send(aTaskMessage("block").taskId(name).payload("name", name).toJson(), Duration.ZERO);
         }

@@ -1,14 +1,14 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.queueworker.core.PoisonMessage;
-import dev.queueworker.test.QueueWorkerExtension;
-import dev.queueworker.test.RecordingWebhookReceiver.ReceivedWebhook;
-import dev.queueworker.test.RecordingWorkerListener.Poisoned;
+import dev.queueworker.core.fixtures.EngineHarness;
+import dev.queueworker.core.fixtures.WebhookReceiver.Received;
+import dev.queueworker.core.fixtures.RecordingListener.Poisoned;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MalformedMessagesTest {
 
     @RegisterExtension
-    final QueueWorkerExtension worker = QueueWorkerExtension.withHandlers(new EchoHandler()).build();
+    final EngineHarness worker = EngineHarness.withHandlers(new EchoHandler());
 
     @Test
     void everyKindOfMalformedMessageIsPoisonedWithAReasonWhileGoodMessagesComplete() {
@@ -78,11 +78,11 @@ class MalformedMessagesTest {
         assertThat(worker.queue().approximateDepth()).isZero();
 
         // Every malformed message still produced a signed `failed` webhook (to the default URL).
-        List<ReceivedWebhook> hooks = worker.webhooks().awaitCount(bad.size() + goodIds.size(), Duration.ofSeconds(10));
+        List<Received> hooks = worker.webhooks().awaitCount(bad.size() + goodIds.size(), Duration.ofSeconds(10));
         // Delivery is at least once: a request can arrive twice; receivers drop repeats by webhook-id.
-        List<ReceivedWebhook> failed = hooks.stream()
+        List<Received> failed = hooks.stream()
                 .filter(h -> h.body().get("status").asText().equals("failed"))
-                .collect(Collectors.toMap(ReceivedWebhook::webhookId, h -> h, (a, b) -> a, LinkedHashMap::new))
+                .collect(Collectors.toMap(Received::webhookId, h -> h, (a, b) -> a, LinkedHashMap::new))
                 .values().stream().toList();
         assertThat(failed).as("failed webhooks: %s", failed.stream()
                 .map(h -> h.taskId() + "=" + h.body().get("error").get("message").asText()).toList())

@@ -1,6 +1,6 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.RetryableException;
@@ -9,9 +9,9 @@ import dev.queueworker.api.TaskContext;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.api.TaskResult;
 import dev.queueworker.core.PoisonMessage;
-import dev.queueworker.test.QueueWorkerExtension;
-import dev.queueworker.test.RecordingWebhookReceiver.ReceivedWebhook;
-import dev.queueworker.test.RecordingWorkerListener.RetryScheduled;
+import dev.queueworker.core.fixtures.EngineHarness;
+import dev.queueworker.core.fixtures.WebhookReceiver.Received;
+import dev.queueworker.core.fixtures.RecordingListener.RetryScheduled;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +25,7 @@ class RetryTest {
     private final AtomicInteger flakyRuns = new AtomicInteger();
 
     @RegisterExtension
-    final QueueWorkerExtension worker = QueueWorkerExtension.withHandlers(
+    final EngineHarness worker = EngineHarness.withHandlers(
             new TaskHandler() {
                 @Override
                 public String taskType() {
@@ -51,8 +51,7 @@ class RetryTest {
                     throw new IllegalStateException("disk on fire");
                 }
             })
-            .options(o -> o.maxDequeueCount(4).pollingInterval(POLL))
-            .build();
+            .options(o -> o.maxDequeueCount(4).pollingInterval(POLL));
 
     @Test
     void transientFailuresRetryWithGrowingDelaysAndCompleteOnAttemptThree() {
@@ -70,7 +69,7 @@ class RetryTest {
         assertThat(flakyRuns).hasValue(3);
         assertThat(first.delay()).isGreaterThanOrEqualTo(Duration.ofSeconds(8));
         assertThat(second.delay()).isGreaterThan(first.delay());
-        ReceivedWebhook hook = worker.webhooks().awaitTask(id, Duration.ofSeconds(10));
+        Received hook = worker.webhooks().awaitTask(id, Duration.ofSeconds(10));
         assertThat(hook.body().get("status").asText()).isEqualTo("completed");
         assertThat(hook.body().get("attempt").asInt()).isEqualTo(3);
         assertThat(hook.signatureValid()).isTrue();
@@ -97,7 +96,7 @@ class RetryTest {
         assertThat(worker.queue().approximatePoisonDepth()).isEqualTo(1);
         assertThat(PoisonMessage.parse(worker.queue().peekPoison(1).get(0).body())).isEqualTo(poison);
 
-        ReceivedWebhook hook = worker.webhooks().awaitTask(id, Duration.ofSeconds(10));
+        Received hook = worker.webhooks().awaitTask(id, Duration.ofSeconds(10));
         assertThat(hook.body().get("status").asText()).isEqualTo("failed");
         assertThat(hook.body().get("error").get("type").asText()).isEqualTo("IllegalStateException");
         assertThat(hook.body().get("error").get("message").asText()).contains("disk on fire");

@@ -1,13 +1,13 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.queueworker.test.QueueWorkerExtension;
+import dev.queueworker.core.fixtures.EngineHarness;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +23,7 @@ class LogLinesAndMetricsTest {
     private Level previous;
 
     @RegisterExtension
-    final QueueWorkerExtension worker = QueueWorkerExtension.withHandlers(new EchoHandler()).build();
+    final EngineHarness worker = EngineHarness.withHandlers(new EchoHandler());
 
     @BeforeEach
     void capture() {

@@ -1,6 +1,6 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.CancellationReason;
@@ -15,8 +15,8 @@ import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.ManualScheduler;
 import dev.queueworker.core.Worker;
 import dev.queueworker.core.WorkerOptions;
-import dev.queueworker.test.RecordingWorkerListener;
-import dev.queueworker.test.RecordingWorkerListener.Completed;
+import dev.queueworker.core.fixtures.RecordingListener;
+import dev.queueworker.core.fixtures.RecordingListener.Completed;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class LeaseRenewalTest {
         ManualScheduler time = new ManualScheduler();
         InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
         BlockingHandler handler = new BlockingHandler();
-        RecordingWorkerListener events = new RecordingWorkerListener();
+        RecordingListener events = new RecordingListener();
         WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY)
                 .pollingInterval(Duration.ofSeconds(2)).minPollingInterval(Duration.ofSeconds(1)).build();
         queue.send(aTaskMessage("block").taskId("long-1").payload("name", "long").toJson(), Duration.ZERO);
@@ -50,7 +50,7 @@ class LeaseRenewalTest {
             assertThat(done.duration()).isGreaterThan(VISIBILITY.multipliedBy(3));
             assertThat(handler.runs("long")).isEqualTo(1);
             assertThat(queue.approximateDepth()).isZero();
-            assertThat(events.events(RecordingWorkerListener.LeaseLost.class)).isEmpty();
+            assertThat(events.events(RecordingListener.LeaseLost.class)).isEmpty();
         }
     }
 
@@ -60,7 +60,7 @@ class LeaseRenewalTest {
         InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
         LosingQueue losing = new LosingQueue(queue);
         BlockingHandler handler = new BlockingHandler();
-        RecordingWorkerListener events = new RecordingWorkerListener();
+        RecordingListener events = new RecordingListener();
         WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY).build();
         queue.send(aTaskMessage("block").taskId("stolen-1").payload("name", "stolen").toJson(), Duration.ZERO);
         try (Worker worker = worker(losing, handler, time, options, events)) {
@@ -69,7 +69,7 @@ class LeaseRenewalTest {
 
             time.advance(VISIBILITY);
 
-            events.await(RecordingWorkerListener.LeaseLost.class, l -> l.task().id().equals("stolen-1"),
+            events.await(RecordingListener.LeaseLost.class, l -> l.task().id().equals("stolen-1"),
                     Duration.ofSeconds(10));
             assertThat(handler.cancellations).containsEntry("stolen", CancellationReason.LEASE_LOST);
             handler.release("stolen");
@@ -78,6 +78,37 @@ class LeaseRenewalTest {
             assertThat(events.events(Completed.class)).isEmpty();
             assertThat(losing.deletes).hasValue(0);
             assertThat(queue.approximateDepth()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aReceivedMessageWaitingForASlotIsKeptUnderLeaseAndRunsHereLater() throws Exception {
+        ManualScheduler time = new ManualScheduler();
+        InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
+        BlockingHandler handler = new BlockingHandler();
+        RecordingListener events = new RecordingListener();
+        // One slot plus one batch of one: the second message waits, received, for the slot.
+        WorkerOptions options = WorkerOptions.builder().visibilityTimeout(VISIBILITY).concurrency(1).maxMessages(1)
+                .pollingInterval(Duration.ofSeconds(2)).minPollingInterval(Duration.ofSeconds(1)).build();
+        queue.send(aTaskMessage("block").taskId("first").payload("name", "first").toJson(), Duration.ZERO);
+        queue.send(aTaskMessage("block").taskId("waiting").payload("name", "waiting").toJson(), Duration.ZERO);
+        try (Worker first = worker(queue, handler, time, options, events)) {
+            handler.awaitStarted(1, Duration.ofSeconds(10));
+            assertThat(first.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
+            assertThat(queue.receive(32, VISIBILITY)).as("both held by the first worker").isEmpty();
+            try (Worker second = worker(queue, handler, time, options, events)) {
+                assertThat(second.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
+
+                time.advance(VISIBILITY.multipliedBy(3), Duration.ofSeconds(1));
+
+                assertThat(handler.runs("waiting")).as("nobody took the waiting message").isZero();
+                assertThat(first.inFlightCount()).isEqualTo(1);
+                handler.release("first");
+                handler.release("waiting");
+                events.await(Completed.class, c -> c.task().id().equals("waiting"), Duration.ofSeconds(10));
+                assertThat(handler.runs("waiting")).isEqualTo(1);
+                assertThat(events.events(Completed.class)).hasSize(2);
+            }
         }
     }
 
@@ -138,7 +169,7 @@ class LeaseRenewalTest {
     }
 
     private static Worker worker(QueueProvider queue, BlockingHandler handler, ManualScheduler time,
-            WorkerOptions options, RecordingWorkerListener events) {
+            WorkerOptions options, RecordingListener events) {
         return Worker.builder().queue(queue).handler(handler).scheduler(time).options(options)
                 .notifier(WebhookNotifier.NONE).listener(events).build().start();
     }

@@ -1,6 +1,6 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.core.InMemoryQueueProvider;
@@ -9,11 +9,11 @@ import dev.queueworker.core.OkHttpWebhookNotifier;
 import dev.queueworker.core.WebhookSignature;
 import dev.queueworker.core.Worker;
 import dev.queueworker.core.WorkerOptions;
-import dev.queueworker.test.QueueWorkerExtension;
-import dev.queueworker.test.RecordingWebhookReceiver;
-import dev.queueworker.test.RecordingWebhookReceiver.ReceivedWebhook;
-import dev.queueworker.test.RecordingWorkerListener;
-import dev.queueworker.test.RecordingWorkerListener.Completed;
+import dev.queueworker.core.fixtures.EngineHarness;
+import dev.queueworker.core.fixtures.WebhookReceiver;
+import dev.queueworker.core.fixtures.WebhookReceiver.Received;
+import dev.queueworker.core.fixtures.RecordingListener;
+import dev.queueworker.core.fixtures.RecordingListener.Completed;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +22,16 @@ import org.junit.jupiter.api.Test;
 
 /** Acceptance 6: outcomes survive a receiver outage and a worker restart; signatures verify. */
 class DurableWebhookTest {
-    private static final String SECRET = QueueWorkerExtension.WEBHOOK_SECRET;
+    private static final String SECRET = EngineHarness.WEBHOOK_SECRET;
     private static final Duration WAIT = Duration.ofSeconds(15);
 
     @Test
     void outcomesAreDeliveredAfterTheReceiverComesBackEvenAcrossAWorkerRestart() throws Exception {
         ManualScheduler time = new ManualScheduler();
         InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
-        try (RecordingWebhookReceiver receiver = RecordingWebhookReceiver.start(SECRET)) {
+        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET)) {
             receiver.stop();
-            RecordingWorkerListener events = new RecordingWorkerListener();
+            RecordingListener events = new RecordingListener();
             for (int i = 0; i < 5; i++) {
                 queue.send(aTaskMessage("echo").taskId("t-" + i).payload("text", "n" + i).toJson(), Duration.ZERO);
             }
@@ -42,18 +42,18 @@ class DurableWebhookTest {
             first.close();
 
             receiver.restart();
-            RecordingWorkerListener laterEvents = new RecordingWorkerListener();
+            RecordingListener laterEvents = new RecordingListener();
             try (Worker second = worker(queue, time, receiver, laterEvents)) {
                 assertThat(second.awaitPollerWaiting(WAIT)).isTrue();
                 time.advance(Duration.ofSeconds(30), Duration.ofSeconds(1));
-                List<ReceivedWebhook> hooks = receiver.awaitCount(5, WAIT);
+                List<Received> hooks = receiver.awaitCount(5, WAIT);
 
-                assertThat(hooks).extracting(ReceivedWebhook::taskId)
+                assertThat(hooks).extracting(Received::taskId)
                         .containsExactlyInAnyOrder("t-0", "t-1", "t-2", "t-3", "t-4");
                 assertThat(hooks).allSatisfy(h -> {
                     assertThat(h.signatureValid()).isTrue();
                     assertThat(WebhookSignature.verify(SECRET, h.webhookId(), h.timestamp(),
-                            h.header("webhook-signature"), h.rawBody())).isTrue();
+                            h.signature(), h.rawBody())).isTrue();
                     assertThat(h.body().get("status").asText()).isEqualTo("completed");
                     assertThat(h.body().get("client_id").asText()).isEqualTo("durable");
                 });
@@ -67,29 +67,29 @@ class DurableWebhookTest {
     void repeatedDeliveriesOfOneOutcomeShareTheirWebhookId() throws Exception {
         ManualScheduler time = new ManualScheduler();
         InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
-        try (RecordingWebhookReceiver receiver = RecordingWebhookReceiver.start(SECRET)) {
+        try (WebhookReceiver receiver = WebhookReceiver.start(SECRET)) {
             receiver.respondWith(500, 503, 500, 502);
-            RecordingWorkerListener events = new RecordingWorkerListener();
+            RecordingListener events = new RecordingListener();
             queue.send(aTaskMessage("echo").taskId("again").toJson(), Duration.ZERO);
             try (Worker worker = worker(queue, time, receiver, events)) {
                 events.awaitCount(Completed.class, 1, WAIT);
                 assertThat(worker.awaitPollerWaiting(WAIT)).isTrue();
                 time.advance(Duration.ofSeconds(30), Duration.ofSeconds(1));
-                List<ReceivedWebhook> hooks = receiver.awaitCount(5, WAIT);
+                List<Received> hooks = receiver.awaitCount(5, WAIT);
 
-                assertThat(hooks).extracting(ReceivedWebhook::responseStatus).containsExactly(500, 503, 500, 502, 200);
+                assertThat(hooks).extracting(Received::responseStatus).containsExactly(500, 503, 500, 502, 200);
                 Map<String, Long> ids = hooks.stream()
-                        .collect(Collectors.groupingBy(ReceivedWebhook::webhookId, Collectors.counting()));
+                        .collect(Collectors.groupingBy(Received::webhookId, Collectors.counting()));
                 assertThat(ids).hasSize(1);
                 assertThat(ids.keySet().iterator().next()).startsWith("msg_");
-                assertThat(hooks).allMatch(ReceivedWebhook::signatureValid);
+                assertThat(hooks).allMatch(Received::signatureValid);
                 awaitDepth(queue, 0);
             }
         }
     }
 
-    private static Worker worker(InMemoryQueueProvider queue, ManualScheduler time, RecordingWebhookReceiver receiver,
-            RecordingWorkerListener events) {
+    private static Worker worker(InMemoryQueueProvider queue, ManualScheduler time, WebhookReceiver receiver,
+            RecordingListener events) {
         return Worker.builder().queue(queue).handler(new EchoHandler()).scheduler(time).listener(events)
                 .notifier(OkHttpWebhookNotifier.builder().secret(SECRET).initialBackoff(Duration.ofMillis(5))
                         .connectTimeout(Duration.ofSeconds(1)).build())

@@ -1,4 +1,4 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
 import dev.queueworker.api.CancellationReason;
 import dev.queueworker.api.Task;

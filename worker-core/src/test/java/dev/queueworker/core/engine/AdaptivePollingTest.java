@@ -1,6 +1,6 @@
-package dev.queueworker.test.engine;
+package dev.queueworker.core.engine;
 
-import static dev.queueworker.test.TaskMessageBuilder.aTaskMessage;
+import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.WebhookNotifier;
@@ -8,9 +8,9 @@ import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.ManualScheduler;
 import dev.queueworker.core.Worker;
 import dev.queueworker.core.WorkerOptions;
-import dev.queueworker.test.RecordingWorkerListener;
-import dev.queueworker.test.RecordingWorkerListener.Completed;
-import dev.queueworker.test.RecordingWorkerListener.Started;
+import dev.queueworker.core.fixtures.RecordingListener;
+import dev.queueworker.core.fixtures.RecordingListener.Completed;
+import dev.queueworker.core.fixtures.RecordingListener.Started;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,7 @@ class AdaptivePollingTest {
 
     private final ManualScheduler time = new ManualScheduler();
     private final InMemoryQueueProvider queue = new InMemoryQueueProvider(time.clock());
-    private final RecordingWorkerListener events = new RecordingWorkerListener();
+    private final RecordingListener events = new RecordingListener();
 
     @Test
     void anIdleHourCostsAtMost75ReceivesAndTheNextMessageIsTakenWithinOneInterval() throws Exception {

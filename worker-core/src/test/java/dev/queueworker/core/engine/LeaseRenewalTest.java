@@ -94,6 +94,12 @@ class LeaseRenewalTest {
         queue.send(aTaskMessage("block").taskId("waiting").payload("name", "waiting").toJson(), Duration.ZERO);
         try (Worker first = worker(queue, handler, time, options, events)) {
             handler.awaitStarted(1, Duration.ofSeconds(10));
+            // The receive that takes the waiting message follows the first one; wait until it has run.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (queue.receiveCalls() < 2 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+            assertThat(queue.receiveCalls()).as("receives by the first worker").isGreaterThanOrEqualTo(2);
             assertThat(first.awaitPollerWaiting(Duration.ofSeconds(10))).isTrue();
             assertThat(queue.receive(32, VISIBILITY)).as("both held by the first worker").isEmpty();
             try (Worker second = worker(queue, handler, time, options, events)) {

@@ -30,6 +30,8 @@ class RunnerConfigTest {
     static Path dir;
 
     /** A good value for every variable the daemon reads. */
+    private static final String CONSOLE_TOKEN = "console-token-secret-0123456789";
+
     static Map<String, String> goodValues() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("CLIENT_ID", "southhaven");
@@ -84,6 +86,8 @@ class RunnerConfigTest {
         v.put("WORKER_PLUGINS_DIR", dir.toString());
         v.put("WORKER_HTTP_PORT", "9464");
         v.put("WORKER_HTTP_BIND", "0.0.0.0");
+        v.put("WORKER_CONSOLE_TOKEN", CONSOLE_TOKEN);
+        v.put("WORKER_CONSOLE_READ_ONLY", "true");
         v.put("LOG_FORMAT", "json");
         v.put("LOG_LEVEL", "debug");
         return v;
@@ -129,6 +133,8 @@ class RunnerConfigTest {
         assertThat(c.pluginsDir()).contains(dir);
         assertThat(c.httpPort()).contains(9464);
         assertThat(c.httpBind()).isEqualTo("0.0.0.0");
+        assertThat(c.consoleToken()).contains(CONSOLE_TOKEN);
+        assertThat(c.consoleReadOnly()).isTrue();
         assertThat(c.logFormat()).isEqualTo(RunnerConfig.LogFormat.JSON);
         assertThat(c.logLevel()).isEqualTo("DEBUG");
     }
@@ -255,7 +261,8 @@ class RunnerConfigTest {
                 "OPENAI_API_KEY", "sk-proj-secret-openai-key",
                 "DATABASE_URL", "db-password-secret",
                 "WEBHOOK_SECRET", WEBHOOK_SECRET,
-                "SUPABASE_KEY", "supabase-service-role-secret");
+                "SUPABASE_KEY", "supabase-service-role-secret",
+                "WORKER_CONSOLE_TOKEN", CONSOLE_TOKEN);
         assertThat(secrets.keySet()).containsExactlyInAnyOrderElementsOf(RunnerConfig.SECRETS);
         String described = String.join("\n", load(goodValues()).describe());
         assertThat(described).contains("WORKER_MAX_MESSAGES=16 (environment)", "OPENAI_API_KEY=<set, not shown>",

@@ -23,7 +23,8 @@ import java.util.List;
  * per process, register {@link #handlers()} with the worker, and close it after the worker.
  *
  * <pre>{@code
- * try (AiHandlers ai = AiHandlers.create(AiSettings.fromEnvironment(System.getenv()));
+ * AiSettings settings = AiSettings.builder().openAiApiKey(apiKey).databaseUrl(databaseUrl).build();
+ * try (AiHandlers ai = AiHandlers.create(settings);
  *      Worker worker = Worker.builder().queue(queue).documents(documents).handlers(ai.handlers())
  *              .build().start()) {
  *     ...

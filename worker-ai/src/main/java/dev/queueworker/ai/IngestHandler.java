@@ -240,7 +240,7 @@ public final class IngestHandler implements TaskHandler {
                 if (e.dimension() != embeddings.dimension()) {
                     throw new PermanentException("embedding model " + embeddings.name() + " returned "
                             + e.dimension() + " dimensions, expected " + embeddings.dimension()
-                            + " (OPENAI_EMBEDDING_DIMENSIONS)");
+                            + " ('openAiEmbeddingDimensions')");
                 }
             }
             vectors.addAll(embedded);

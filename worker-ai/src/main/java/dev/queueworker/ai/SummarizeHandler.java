@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code summarize} task: reads a document like {@link IngestHandler} does and summarizes it,
- * with an LLM ({@code SUMMARIZER=llm}: one call when the text fits the model's budget, else
- * map-reduce over chunks) or extractively ({@code SUMMARIZER=extractive}: the document's most
+ * with an LLM ({@code Summarizer.LLM}: one call when the text fits the model's budget, else
+ * map-reduce over chunks) or extractively ({@code Summarizer.EXTRACTIVE}: the document's most
  * central sentences in their order, deterministic, no model).
  *
  * <p>Payload: {@code filename}, {@code document_set}, optional {@code max_words} (10–5,000, default

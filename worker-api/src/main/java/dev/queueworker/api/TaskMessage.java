@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A task message as it travels on the queue {@code {CLIENT_ID}-tasks}: the one owner of the wire
+ * A task message as it travels on the queue {@code {clientId}-tasks}: the one owner of the wire
  * format. The engine reads bodies with {@link #parse}, producers ({@code queue-worker submit}, the demo,
  * the test kit, your frontend if it is on the JVM) write them with {@link #builder}.
  *

@@ -12,6 +12,7 @@ import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzurePoisonQueue;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.runner.internal.cli.Errors;
+import dev.queueworker.runner.internal.config.AiVariables;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.wiring.Components;
 import java.net.UnknownHostException;
@@ -185,7 +186,7 @@ public final class ConnectivityChecks {
         if (configured == null || configured.compareTo(MODEL_TIMEOUT) > 0) {
             variables.put("OPENAI_TIMEOUT", MODEL_TIMEOUT.toSeconds() + "s");
         }
-        return AiSettings.fromEnvironment(variables);
+        return AiVariables.read(variables);
     }
 
     private CheckResult embeddings() {
@@ -400,7 +401,7 @@ public final class ConnectivityChecks {
         Optional<String> refusal;
         try {
             // The notifier's own rules (allowed hosts, link-local and metadata addresses); nothing is sent.
-            refusal = config.webhooks().build().refusalReason(value);
+            refusal = config.webhooks().notifierBuilder().build().refusalReason(value);
         } catch (UnknownHostException e) {
             return CheckResult.fail("webhook", shown + ": " + url.host() + " does not resolve",
                     "check WEBHOOK_URL's host name and this machine's DNS");

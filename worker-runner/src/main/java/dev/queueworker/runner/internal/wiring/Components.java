@@ -97,7 +97,7 @@ public final class Components {
 
     /** The webhook notifier with the configured secret, allowed hosts and timeouts. */
     public static OkHttpWebhookNotifier notifier(RunnerConfig config, OkHttpClient http) {
-        return config.webhooks().okHttpClient(http).build();
+        return config.webhooks().notifierBuilder().okHttpClient(http).build();
     }
 
     /**

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Bounds on one document parse, each named after the environment variable that sets it.
+ * Bounds on one document parse, each named after the option that sets it.
  *
  * @param maxBytes      most bytes read from the document ({@code maxBytes}); a longer document
  *                      is a permanent failure

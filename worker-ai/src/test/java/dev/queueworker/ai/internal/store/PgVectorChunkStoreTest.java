@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.queueworker.ai.ChunkStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.queueworker.ai.testing.TestDatabase;
 import dev.queueworker.api.RetryableException;

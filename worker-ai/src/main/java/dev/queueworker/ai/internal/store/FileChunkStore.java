@@ -117,6 +117,9 @@ public final class FileChunkStore implements ChunkStore {
         if (old != null) {
             removed.addAll(old.ids);
         }
+        if (removed.isEmpty()) {
+            return; // deleting a document that has no chunks: nothing to write
+        }
         InMemoryEmbeddingStore<TextSegment> next = InMemoryEmbeddingStore.merge(List.of(current));
         next.removeAll(removed);
         if (!ids.isEmpty()) {

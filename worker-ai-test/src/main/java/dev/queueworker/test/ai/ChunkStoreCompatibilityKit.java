@@ -230,6 +230,7 @@ public abstract class ChunkStoreCompatibilityKit {
         assertThat(store.documentValue("manuals", "missing.pdf", "text_sha256")).isEmpty();
     }
 
+    /** Lists of different sizes, an id that is no UUID, another dimension, another document's chunks. */
     @Test
     void badInputIsRefusedAndWritesNothing() {
         ChunkStore store = open(DIMENSION);
@@ -239,15 +240,15 @@ public abstract class ChunkStoreCompatibilityKit {
         Doc next = new Doc("manuals", "guide.pdf", 2, 3);
 
         assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", next.ids.subList(0, 2), next.embeddings,
-                next.segments)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ in size");
+                next.segments)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", List.of("chunk-1", "b", "c"), next.embeddings,
-                next.segments)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a UUID");
+                next.segments)).isInstanceOf(IllegalArgumentException.class);
         List<Embedding> wide = new ArrayList<>(next.embeddings);
         wide.set(2, Embedding.from(new float[DIMENSION + 1]));
         assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", next.ids, wide, next.segments))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimension 9");
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.replace("manuals", "other.pdf", next.ids, next.embeddings, next.segments))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("filename=guide.pdf");
+                .isInstanceOf(IllegalArgumentException.class);
 
         assertThat(rows(store, "manuals")).isEqualTo(before);
     }

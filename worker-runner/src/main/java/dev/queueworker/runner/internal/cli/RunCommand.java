@@ -2,6 +2,7 @@ package dev.queueworker.runner.internal.cli;
 
 import dev.queueworker.api.DocumentStore;
 import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.api.RetryableException;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.core.Worker;
@@ -78,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
                 .description("1 when the worker is receiving tasks, 0 while starting or draining").register(registry);
         HttpEndpoints http = startHttp(config, registry);
         OkHttpClient httpClient = Components.httpClient();
-        try (Components.Handlers handlers = Components.handlers(config)) {
+        try (Components.Handlers handlers = handlers(config)) {
             if (handlers.handlers().isEmpty()) {
                 throw new ConfigException("no task handler to run: WORKER_TASK_TYPES and WORKER_PLUGINS_DIR leave none");
             }
@@ -86,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
             CompletableFuture<DocumentStore> pendingDocuments = CompletableFuture.supplyAsync(
                     () -> Components.documents(config, httpClient));
             QueueProvider queue = connectQueue(config, httpClient);
-            DocumentStore documents = documents(pendingDocuments);
+            DocumentStore documents = documents(pendingDocuments, config);
             if (queue == null) {
                 log.info("Stopped before the queue answered");
                 return Cli.OK;
@@ -127,10 +128,29 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static DocumentStore documents(CompletableFuture<DocumentStore> pending) throws InterruptedException {
+    /** The handlers; a database that cannot be used stops start-up with one line naming DATABASE_URL. */
+    private static Components.Handlers handlers(RunnerConfig config) {
+        try {
+            return Components.handlers(config);
+        } catch (QueueWorkerException | IllegalStateException e) {
+            if (config.ai().databaseUrl().isEmpty()) {
+                throw e;
+            }
+            log.debug("The handlers cannot be built", e);
+            throw new CommandFailedException(OperatorMessages.database(e, config));
+        }
+    }
+
+    private static DocumentStore documents(CompletableFuture<DocumentStore> pending, RunnerConfig config)
+            throws InterruptedException {
         try {
             return pending.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof QueueWorkerException q
+                    && config.documentStoreKind() == RunnerConfig.DocumentStoreKind.AZURE) {
+                log.debug("The document store cannot be reached", q);
+                throw new CommandFailedException(OperatorMessages.azure(q, config));
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -156,12 +176,17 @@ final class RunCommand implements Callable<Integer> {
                 log.info("Queue answered: about {} messages waiting", depth);
                 return queue;
             } catch (RetryableException e) {
-                notReady = "the queue does not answer: " + e.getMessage();
-                log.warn("Queue not reachable ({}); trying again in {} s", Errors.describe(e), delay.toSeconds());
+                String why = OperatorMessages.azure(e, config);
+                notReady = "the queue does not answer: " + why;
+                log.warn("Queue not reachable: {}; trying again in {} s", why, delay.toSeconds());
+                log.debug("Queue not reachable", e);
                 if (stop.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                     return null;
                 }
                 delay = delay.multipliedBy(2).compareTo(MAX_CONNECT_DELAY) > 0 ? MAX_CONNECT_DELAY : delay.multipliedBy(2);
+            } catch (QueueWorkerException e) {
+                log.debug("The queue refused", e);
+                throw new CommandFailedException(OperatorMessages.azure(e, config));
             }
         }
         return null;

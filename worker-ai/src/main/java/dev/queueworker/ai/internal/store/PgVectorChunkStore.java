@@ -428,7 +428,8 @@ public final class PgVectorChunkStore implements ChunkStore {
     /** Maps a failure: credentials and missing databases are start-up errors; lost connections are retryable. */
     private RuntimeException failure(SQLException e, String action) {
         String state = sqlState(e);
-        String what = "cannot " + action + " in PostgreSQL at " + url.location() + " ('databaseUrl')";
+        String what = "cannot " + action + ("connect".equals(action) ? " to" : " in") + " PostgreSQL at " + url.location()
+                + " ('databaseUrl')";
         String reason = serverMessage(e);
         e = withoutBatch(e);
         if (state != null && state.startsWith("28")) {

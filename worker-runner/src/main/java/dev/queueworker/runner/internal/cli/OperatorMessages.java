@@ -47,15 +47,17 @@ public final class OperatorMessages {
     public static String database(RuntimeException e, RunnerConfig config) {
         String where = "PostgreSQL at " + databaseLocation(config.ai().databaseUrl().orElse(""));
         String message = String.valueOf(e.getMessage());
-        if (message.contains("rejected user") || message.contains("password")) {
+        String state = sqlState(e);
+        if (state.startsWith("28")) {
             return where + " refused the user or password: check the user and password in DATABASE_URL";
         }
-        if (message.contains("does not exist") && message.contains("database '")) {
+        if (state.equals("3D000")) {
             return where + ": the database named in DATABASE_URL does not exist; create it or fix the name";
         }
-        if (message.contains("holds embeddings of dimension")) {
-            return where + ": " + message.replace("'pgvectorTable'", "PGVECTOR_TABLE")
-                    .replace("'databaseUrl'", "DATABASE_URL");
+        if (e instanceof IllegalStateException && state.isEmpty()) {
+            // The store's own refusal (another dimension, not a chunk table, no pgvector): it names the
+            // options; these are the variables that set them.
+            return where + ": " + message + " ('databaseUrl' is DATABASE_URL, 'pgvectorTable' is PGVECTOR_TABLE)";
         }
         return where + " cannot be used (" + rootCause(e) + "): check the host and port in DATABASE_URL and that"
                 + " PostgreSQL with pgvector runs there, or unset DATABASE_URL to keep chunks in a file";
@@ -102,6 +104,16 @@ public final class OperatorMessages {
         rest = at < 0 ? rest : rest.substring(at + 1);
         int query = rest.indexOf('?');
         return query < 0 ? rest : rest.substring(0, query);
+    }
+
+    /** The SQLSTATE of the first {@link java.sql.SQLException} among the causes; empty when there is none. */
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return "";
     }
 
     private static String rootCause(Throwable e) {

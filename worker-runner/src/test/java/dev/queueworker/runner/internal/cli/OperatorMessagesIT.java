@@ -117,6 +117,27 @@ class OperatorMessagesIT {
                 + " refused the user or password: check the user and password in DATABASE_URL");
     }
 
+    @Test
+    void aTableOfAnotherDimensionNamesTheVariablesBesideTheOptions() throws Exception {
+        String url = "postgresql://queueworker:queueworker@127.0.0.1:55432/queueworker_test";
+        String table = "operator_messages_" + Long.toHexString(System.nanoTime());
+        RunnerConfig config = RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock", "DATABASE_URL", url), dir, null);
+        ChunkStores.pgvector(url, table, 8).close();
+        try {
+            RuntimeException e = catchRuntimeException(() -> ChunkStores.pgvector(url, table, 16).close());
+
+            assertThat(OperatorMessages.database(e, config)).startsWith("PostgreSQL at 127.0.0.1:55432/queueworker_test:"
+                    + " table " + table).contains("dimension 8").contains("dimension 16")
+                    .endsWith("('databaseUrl' is DATABASE_URL, 'pgvectorTable' is PGVECTOR_TABLE)");
+        } finally {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                    "jdbc:postgresql://127.0.0.1:55432/queueworker_test", "queueworker", "queueworker");
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE IF EXISTS " + table);
+            }
+        }
+    }
+
     private static int closedPort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -114,6 +114,10 @@ public final class ConnectivityChecks {
             String why = "QUEUE_PROVIDER=mock: an in-process queue, nothing to reach";
             return List.of(CheckResult.skip("queue", why), CheckResult.skip("poison queue", why));
         }
+        if (config.queueKind() == RunnerConfig.QueueKind.PLUGIN) {
+            String why = "QUEUE_PROVIDER=" + config.queueProviderName() + ": a plugin's queue provider, not checked";
+            return List.of(CheckResult.skip("queue", why), CheckResult.skip("poison queue", why));
+        }
         AzureQueueProvider provider;
         try {
             provider = AdminConnections.queue(config, http, false, 1, AZURE_TRY_TIMEOUT);
@@ -154,6 +158,9 @@ public final class ConnectivityChecks {
 
     private CheckResult documents() {
         switch (config.documentStoreKind()) {
+            case PLUGIN:
+                return CheckResult.skip("documents", "DOCUMENT_STORE=" + config.documentStoreName()
+                        + ": a plugin's document store, not checked");
             case MEMORY:
                 return CheckResult.skip("documents", "DOCUMENT_STORE=memory: in-process, nothing to reach");
             case FILESYSTEM:

@@ -85,8 +85,8 @@ final class RunCommand implements Callable<Integer> {
             }
             // The document store is built beside the queue: both load much of the Azure SDK and make a call.
             CompletableFuture<DocumentStore> pendingDocuments = CompletableFuture.supplyAsync(
-                    () -> Components.documents(config, httpClient));
-            QueueProvider queue = connectQueue(config, httpClient);
+                    () -> Components.documents(config, httpClient, handlers));
+            QueueProvider queue = connectQueue(config, httpClient, handlers);
             DocumentStore documents = documents(pendingDocuments, config);
             if (queue == null) {
                 log.info("Stopped before the queue answered");
@@ -167,11 +167,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Builds the queue, retrying while Azure Storage is unreachable; null when stopped first. */
-    private QueueProvider connectQueue(RunnerConfig config, OkHttpClient http) throws InterruptedException {
+    private QueueProvider connectQueue(RunnerConfig config, OkHttpClient http, Components.Handlers handlers)
+            throws InterruptedException {
         Duration delay = Duration.ofSeconds(1);
         while (stop.getCount() > 0) {
             try {
-                QueueProvider queue = Components.queue(config, http);
+                QueueProvider queue = Components.queue(config, http, handlers);
                 long depth = queue.approximateDepth();
                 log.info("Queue answered: about {} messages waiting", depth);
                 return queue;

@@ -30,10 +30,18 @@ import java.util.TreeMap;
 public final class RunnerConfig {
 
     /** Where tasks come from. */
-    public enum QueueKind { AZURE, MOCK }
+    public enum QueueKind {
+        AZURE, MOCK,
+        /** A {@link dev.queueworker.api.QueueProviderFactory} of a plugin in WORKER_PLUGINS_DIR, by name. */
+        PLUGIN
+    }
 
     /** Where handlers read documents. */
-    public enum DocumentStoreKind { AZURE, FILESYSTEM, MEMORY }
+    public enum DocumentStoreKind {
+        AZURE, FILESYSTEM, MEMORY,
+        /** A {@link dev.queueworker.api.DocumentStoreFactory} of a plugin in WORKER_PLUGINS_DIR, by name. */
+        PLUGIN
+    }
 
     /** Log line format. */
     public enum LogFormat { TEXT, JSON }
@@ -65,6 +73,8 @@ public final class RunnerConfig {
             // the daemon
             "WORKER_PLUGINS_DIR", "WORKER_HTTP_PORT", "WORKER_HTTP_BIND", "LOG_FORMAT", "LOG_LEVEL");
 
+    private static final java.util.regex.Pattern PLUGIN_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
     private final Map<String, String> variables;
     private final Map<String, String> sources;
     private final List<String> unknownInEnvFile;
@@ -72,7 +82,9 @@ public final class RunnerConfig {
     private final Set<String> taskTypes;
     private final WebhookSettings webhooks;
     private final QueueKind queueKind;
+    private final String queueProviderName;
     private final DocumentStoreKind documentStoreKind;
+    private final String documentStoreName;
     private final Path documentsDir;
     private final AzureSettings azure;
     private final AiSettings ai;
@@ -88,7 +100,8 @@ public final class RunnerConfig {
         this.workerOptions = EngineVariables.workerOptions(env);
         this.taskTypes = EngineVariables.taskTypes(env);
         this.webhooks = WebhookSettings.read(env);
-        this.queueKind = env.choice("QUEUE_PROVIDER", QueueKind.class).orElse(QueueKind.AZURE);
+        this.queueProviderName = pluginName(env, "QUEUE_PROVIDER", "azure", "azure or mock", daemon);
+        this.queueKind = builtIn(queueProviderName, QueueKind.class, QueueKind.PLUGIN);
         this.azure = AzureSettings.read(env);
         if (queueKind == QueueKind.AZURE && !azure.hasAccount()) {
             throw new ConfigException("QUEUE_PROVIDER=azure needs AZURE_STORAGE_CONNECTION_STRING (or"
@@ -101,14 +114,54 @@ public final class RunnerConfig {
                 throw new ConfigException("CLIENT_ID: " + problem);
             }
         }
-        this.documentStoreKind = env.choice("DOCUMENT_STORE", DocumentStoreKind.class)
-                .orElse(azure.hasAccount() ? DocumentStoreKind.AZURE : DocumentStoreKind.FILESYSTEM);
+        this.documentStoreName = pluginName(env, "DOCUMENT_STORE", azure.hasAccount() ? "azure" : "filesystem",
+                "azure or filesystem or memory", daemon);
+        this.documentStoreKind = builtIn(documentStoreName, DocumentStoreKind.class, DocumentStoreKind.PLUGIN);
         if (documentStoreKind == DocumentStoreKind.AZURE && !azure.hasAccount()) {
             throw new ConfigException("DOCUMENT_STORE=azure needs AZURE_STORAGE_CONNECTION_STRING or"
                     + " AZURE_STORAGE_ACCOUNT_NAME");
         }
         this.documentsDir = Path.of(env.string("DOCUMENTS_DIR").orElse("documents"));
         this.ai = AiVariables.read(env);
+    }
+
+    /**
+     * The name a choice variable gives: a built-in one ({@code builtIns}), or any other name of a
+     * provider a plugin brings, which needs WORKER_PLUGINS_DIR.
+     */
+    private static String pluginName(EnvironmentVariables env, String variable, String fallback, String builtIns,
+            DaemonSettings daemon) {
+        String name = env.string(variable).map(v -> v.toLowerCase(Locale.ROOT)).orElse(fallback);
+        boolean builtIn = (" " + builtIns.replace(" or ", " ") + " ").contains(" " + name + " ");
+        if (!builtIn && (daemon.pluginsDir() == null || !PLUGIN_NAME.matcher(name).matches())) {
+            throw new ConfigException(variable + " must be " + builtIns + ", or the name of a plugin's provider in"
+                    + " WORKER_PLUGINS_DIR, was '" + env.string(variable).orElse("") + "'");
+        }
+        return name;
+    }
+
+    private static <E extends Enum<E>> E builtIn(String name, Class<E> type, E plugin) {
+        for (E e : type.getEnumConstants()) {
+            if (e != plugin && e.name().equalsIgnoreCase(name)) {
+                return e;
+            }
+        }
+        return plugin;
+    }
+
+    /**
+     * The options of the plugin provider {@code name}: the variables named {@code NAME_KEY} ({@code name}
+     * in capitals, {@code -} as {@code _}) as {@code KEY}; blank ones left out.
+     */
+    public Map<String, String> pluginOptions(String name) {
+        String prefix = name.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+        Map<String, String> options = new TreeMap<>();
+        variables.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length() && v != null && !v.isBlank()) {
+                options.put(k.substring(prefix.length()), v.strip());
+            }
+        });
+        return options;
     }
 
     /**
@@ -199,11 +252,11 @@ public final class RunnerConfig {
             value.ifPresent(v -> out.add(name + "=" + (SECRETS.contains(name) ? "<set, not shown>" : v) + " ("
                     + sources.get(name) + ")"));
         }
-        lines.put("queue", queueKind.name().toLowerCase(Locale.ROOT) + (queueKind == QueueKind.AZURE
+        lines.put("queue", queueProviderName + (queueKind == QueueKind.PLUGIN ? " (a plugin's)" : "") + (queueKind == QueueKind.AZURE
                 ? " (" + workerOptions.clientId() + "-tasks, encoding "
                         + azure.messageEncoding().name().toLowerCase(Locale.ROOT) + ")"
                 : ""));
-        lines.put("documents", documentStoreKind.name().toLowerCase(Locale.ROOT)
+        lines.put("documents", documentStoreName + (documentStoreKind == DocumentStoreKind.PLUGIN ? " (a plugin's)" : "")
                 + (documentStoreKind == DocumentStoreKind.FILESYSTEM ? " (" + documentsDir.toAbsolutePath() + ")" : ""));
         lines.put("engine", "concurrency " + workerOptions.concurrency() + ", max messages " + workerOptions.maxMessages()
                 + ", visibility " + workerOptions.visibilityTimeout() + ", polling " + workerOptions.pollingInterval()
@@ -241,6 +294,16 @@ public final class RunnerConfig {
 
     public DocumentStoreKind documentStoreKind() {
         return documentStoreKind;
+    }
+
+    /** {@code QUEUE_PROVIDER}'s name, lowercase: a built-in one or a plugin's. */
+    public String queueProviderName() {
+        return queueProviderName;
+    }
+
+    /** {@code DOCUMENT_STORE}'s name, lowercase: a built-in one or a plugin's. */
+    public String documentStoreName() {
+        return documentStoreName;
     }
 
     /** {@code DOCUMENTS_DIR}, for {@code DOCUMENT_STORE=filesystem}. */

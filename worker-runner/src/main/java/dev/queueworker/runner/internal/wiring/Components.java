@@ -4,7 +4,10 @@ import dev.queueworker.ai.AiHandlers;
 import dev.queueworker.ai.IngestHandler;
 import dev.queueworker.ai.SummarizeHandler;
 import dev.queueworker.api.DocumentStore;
+import dev.queueworker.api.DocumentStoreFactory;
+import dev.queueworker.api.ProviderSettings;
 import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.QueueProviderFactory;
 import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.azure.AzureBlobDocumentStore;
@@ -51,7 +54,43 @@ public final class Components {
         if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
             return new InMemoryQueueProvider();
         }
+        if (config.queueKind() == RunnerConfig.QueueKind.PLUGIN) {
+            throw new ConfigException("QUEUE_PROVIDER=" + config.queueProviderName() + " is a plugin's queue provider,"
+                    + " which only the worker (run) loads");
+        }
         return azureQueue(config, http).build();
+    }
+
+    /** The queue of {@code QUEUE_PROVIDER}, a plugin's one found in {@code handlers}' plugins by its name. */
+    public static QueueProvider queue(RunnerConfig config, OkHttpClient http, Handlers handlers) {
+        if (config.queueKind() != RunnerConfig.QueueKind.PLUGIN) {
+            return queue(config, http);
+        }
+        String name = config.queueProviderName();
+        QueueProviderFactory factory = handlers.plugins().factory(QueueProviderFactory.class, name,
+                QueueProviderFactory::name, "QUEUE_PROVIDER");
+        try {
+            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException("QUEUE_PROVIDER=" + name + ": " + e.getMessage() + " (its options are the"
+                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+        }
+    }
+
+    /** The document store of {@code DOCUMENT_STORE}, a plugin's one found in {@code handlers}' plugins by its name. */
+    public static DocumentStore documents(RunnerConfig config, OkHttpClient http, Handlers handlers) {
+        if (config.documentStoreKind() != RunnerConfig.DocumentStoreKind.PLUGIN) {
+            return documents(config, http);
+        }
+        String name = config.documentStoreName();
+        DocumentStoreFactory factory = handlers.plugins().factory(DocumentStoreFactory.class, name,
+                DocumentStoreFactory::name, "DOCUMENT_STORE");
+        try {
+            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException("DOCUMENT_STORE=" + name + ": " + e.getMessage() + " (its options are the"
+                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+        }
     }
 
     /** A builder of the Azure queue provider of {@code config}: account, client id, encoding, retries, HTTP client. */
@@ -80,6 +119,9 @@ public final class Components {
     /** The document store of {@code DOCUMENT_STORE}. */
     public static DocumentStore documents(RunnerConfig config, OkHttpClient http) {
         switch (config.documentStoreKind()) {
+            case PLUGIN:
+                throw new ConfigException("DOCUMENT_STORE=" + config.documentStoreName() + " is a plugin's document"
+                        + " store, which only the worker (run) loads");
             case MEMORY:
                 return new InMemoryDocumentStore();
             case FILESYSTEM:
@@ -146,9 +188,9 @@ public final class Components {
                     }
                 }
             }
-            return new Handlers(List.copyOf(byType.values()), resources);
+            return new Handlers(List.copyOf(byType.values()), resources, plugins);
         } catch (RuntimeException e) {
-            new Handlers(List.of(), resources).close();
+            new Handlers(List.of(), resources, plugins).close();
             throw e;
         }
     }
@@ -180,8 +222,9 @@ public final class Components {
         return true;
     }
 
-    /** Handlers and what must be closed after the worker stops. */
-    public record Handlers(List<TaskHandler> handlers, List<AutoCloseable> resources) implements AutoCloseable {
+    /** Handlers, what must be closed after the worker stops, and the plugins (a plugin's queue or store comes from them). */
+    public record Handlers(List<TaskHandler> handlers, List<AutoCloseable> resources, Plugins plugins)
+            implements AutoCloseable {
         @Override
         public void close() {
             for (AutoCloseable r : resources) {

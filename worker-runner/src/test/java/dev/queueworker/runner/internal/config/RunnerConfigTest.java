@@ -179,7 +179,8 @@ class RunnerConfigTest {
                 Arguments.of("WEBHOOK_CONNECT_TIMEOUT", "-5s", "WEBHOOK_CONNECT_TIMEOUT must be a duration"),
                 Arguments.of("WEBHOOK_READ_TIMEOUT", "0ms", "WEBHOOK_READ_TIMEOUT must be longer than zero"),
                 Arguments.of("WEBHOOK_MAX_QUICK_ATTEMPTS", "0", "WEBHOOK_MAX_QUICK_ATTEMPTS must be 1 to 100, was 0"),
-                Arguments.of("QUEUE_PROVIDER", "sqs", "QUEUE_PROVIDER must be azure or mock, was 'sqs'"),
+                Arguments.of("QUEUE_PROVIDER", "sqs", "QUEUE_PROVIDER must be azure or mock, or the name of a plugin's"
+                        + " provider in WORKER_PLUGINS_DIR, was 'sqs'"),
                 Arguments.of("AZURE_STORAGE_CONNECTION_STRING", "AccountName=x;AccountKey",
                         "AZURE_STORAGE_CONNECTION_STRING must be Key=value pairs"),
                 Arguments.of("AZURE_STORAGE_ACCOUNT_NAME", "My_Account", "set one of AZURE_STORAGE_CONNECTION_STRING and"
@@ -188,7 +189,8 @@ class RunnerConfigTest {
                 Arguments.of("QUEUE_MESSAGE_ENCODING", "hex", "QUEUE_MESSAGE_ENCODING must be none or base64, was 'hex'"),
                 Arguments.of("AZURE_STORAGE_MAX_TRIES", "50", "AZURE_STORAGE_MAX_TRIES must be 1 to 20, was 50"),
                 Arguments.of("AZURE_STORAGE_TRY_TIMEOUT", "x", "AZURE_STORAGE_TRY_TIMEOUT must be a duration"),
-                Arguments.of("DOCUMENT_STORE", "s3", "DOCUMENT_STORE must be azure or filesystem or memory, was 's3'"),
+                Arguments.of("DOCUMENT_STORE", "s3", "DOCUMENT_STORE must be azure or filesystem or memory, or the name"
+                        + " of a plugin's provider in WORKER_PLUGINS_DIR, was 's3'"),
                 Arguments.of("BLOB_NAME_TEMPLATE", "{nope}", "BLOB_NAME_TEMPLATE"),
                 Arguments.of("OPENAI_API_BASE", "not a url", "OPENAI_API_BASE"),
                 Arguments.of("OPENAI_EMBEDDING_DIMENSIONS", "many", "OPENAI_EMBEDDING_DIMENSIONS must be a whole number"),

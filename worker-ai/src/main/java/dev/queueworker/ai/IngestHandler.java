@@ -140,7 +140,7 @@ public final class IngestHandler implements TaskHandler {
         }
     }
 
-    /** Checks the payload by {@link #validatePayload} rules, with this handler's {@code BLOB_NAME_TEMPLATE}. */
+    /** Checks the payload by {@link #validatePayload} rules, with this handler's blob name template. */
     @Override
     public void validate(Task task) {
         validatePayload(task, blobNameTemplate);
@@ -151,7 +151,7 @@ public final class IngestHandler implements TaskHandler {
      * models): {@code filename} and {@code document_set} required, {@code content_type} and
      * {@code metadata} well-formed, and a valid document name from {@code blobNameTemplate}.
      *
-     * @param blobNameTemplate {@code BLOB_NAME_TEMPLATE}; null for the default
+     * @param blobNameTemplate the blob name template; null for the default
      * @throws dev.queueworker.api.InvalidTaskException naming the field
      */
     public static void validatePayload(Task task, String blobNameTemplate) {

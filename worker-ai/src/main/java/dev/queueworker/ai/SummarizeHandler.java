@@ -65,7 +65,7 @@ public final class SummarizeHandler implements TaskHandler, AutoCloseable {
         return TASK_TYPE;
     }
 
-    /** Checks the payload by {@link #validatePayload} rules, with this handler's {@code BLOB_NAME_TEMPLATE}. */
+    /** Checks the payload by {@link #validatePayload} rules, with this handler's blob name template. */
     @Override
     public void validate(Task task) {
         validatePayload(task, blobNameTemplate);
@@ -77,7 +77,7 @@ public final class SummarizeHandler implements TaskHandler, AutoCloseable {
      * {@code instructions} at most 2000 characters, and a valid document name from
      * {@code blobNameTemplate}.
      *
-     * @param blobNameTemplate {@code BLOB_NAME_TEMPLATE}; null for the default
+     * @param blobNameTemplate the blob name template; null for the default
      * @throws dev.queueworker.api.InvalidTaskException naming the field
      */
     public static void validatePayload(Task task, String blobNameTemplate) {

@@ -191,7 +191,7 @@ class RunnerConfigTest {
                 Arguments.of("AZURE_STORAGE_TRY_TIMEOUT", "x", "AZURE_STORAGE_TRY_TIMEOUT must be a duration"),
                 Arguments.of("DOCUMENT_STORE", "s3", "DOCUMENT_STORE must be azure or filesystem or memory, or the name"
                         + " of a plugin's provider in WORKER_PLUGINS_DIR, was 's3'"),
-                Arguments.of("BLOB_NAME_TEMPLATE", "{nope}", "BLOB_NAME_TEMPLATE"),
+                Arguments.of("BLOB_NAME_TEMPLATE", "{nope}", "BLOB_NAME_TEMPLATE: 'blobNameTemplate' '{nope}' has an"),
                 Arguments.of("OPENAI_API_BASE", "not a url", "OPENAI_API_BASE"),
                 Arguments.of("OPENAI_EMBEDDING_DIMENSIONS", "many", "OPENAI_EMBEDDING_DIMENSIONS must be a whole number"),
                 Arguments.of("OPENAI_TIMEOUT", "0s", "OPENAI_TIMEOUT must be longer than zero, was '0s'"),

@@ -69,7 +69,7 @@ public final class AzureQueueProvider implements QueueProvider {
     private final QueueClient poison;
     private final MessageEncoding encoding;
 
-    /** How {@link #send} stores bodies: {@code QUEUE_MESSAGE_ENCODING}. */
+    /** How {@link #send} stores bodies. */
     public enum MessageEncoding {
         /** Plain UTF-8 text (the default). */
         NONE,
@@ -419,7 +419,7 @@ public final class AzureQueueProvider implements QueueProvider {
             return this;
         }
 
-        /** {@code QUEUE_MESSAGE_ENCODING}: how {@link AzureQueueProvider#send} stores bodies. */
+        /** How {@link AzureQueueProvider#send} stores bodies. */
         public Builder messageEncoding(MessageEncoding encoding) {
             this.encoding = Objects.requireNonNull(encoding, "'encoding' cannot be null.");
             return this;

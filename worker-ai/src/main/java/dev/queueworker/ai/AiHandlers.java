@@ -60,11 +60,21 @@ public final class AiHandlers implements AutoCloseable {
      * @throws dev.queueworker.api.RetryableException when the database cannot be reached
      */
     public static AiHandlers create(AiSettings settings) {
+        return create(settings, dimension -> settings.vectorStore() == AiSettings.VectorStore.PGVECTOR
+                ? ChunkStores.pgvector(settings.databaseUrl().orElseThrow(), settings.pgvectorTable(), dimension)
+                : ChunkStores.file(settings.dataDir(), dimension));
+    }
+
+    /**
+     * Builds the handlers with a chunk store of your choosing instead of the settings' one: {@code
+     * chunkStore} gets the embedding model's dimension and returns the store (closed with these
+     * handlers).
+     *
+     * @throws IllegalStateException when the store's dimension differs from the model's
+     */
+    public static AiHandlers create(AiSettings settings, java.util.function.IntFunction<ChunkStore> chunkStore) {
         Embeddings embeddings = Embeddings.create(settings);
-        ChunkStore store = settings.vectorStore() == AiSettings.VectorStore.PGVECTOR
-                ? ChunkStores.pgvector(settings.databaseUrl().orElseThrow(), settings.pgvectorTable(),
-                        embeddings.dimension())
-                : ChunkStores.file(settings.dataDir(), embeddings.dimension());
+        ChunkStore store = chunkStore.apply(embeddings.dimension());
         try {
             return new AiHandlers(settings, embeddings, store);
         } catch (RuntimeException e) {

@@ -43,6 +43,7 @@ class PluginProvidersIT {
                                     () -> new IllegalArgumentException("option TASK is required"));
                             InMemoryQueueProvider queue = new InMemoryQueueProvider();
                             queue.send(task, Duration.ZERO);
+                            settings.option("SECOND_TASK").ifPresent(second -> queue.send(second, Duration.ZERO));
                             return queue;
                         }
                     }
@@ -55,6 +56,41 @@ class PluginProvidersIT {
                             store.put(name, new ByteArrayInputStream(new byte[] {'x'}), 1, "text/plain");
                             return store;
                         }
+                    }
+                    /** A chunk store of its own, saying on standard output what it was given. */
+                    public static final class Listed implements dev.queueworker.ai.ChunkStoreFactory {
+                        public String name() { return "listed"; }
+                        public dev.queueworker.ai.ChunkStore create(ProviderSettings settings, int dimension) {
+                            return new ListedStore(dimension);
+                        }
+                    }
+                    public static final class ListedStore implements dev.queueworker.ai.ChunkStore {
+                        private final int dimension;
+                        private final java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+                        private final dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore<
+                                dev.langchain4j.data.segment.TextSegment> vectors =
+                                new dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore<>();
+                        ListedStore(int dimension) { this.dimension = dimension; }
+                        public int dimension() { return dimension; }
+                        public java.util.Optional<String> documentValue(String set, String file, String key) {
+                            return java.util.Optional.empty();
+                        }
+                        public synchronized void replace(String set, String file, java.util.List<String> ids,
+                                java.util.List<dev.langchain4j.data.embedding.Embedding> embeddings,
+                                java.util.List<dev.langchain4j.data.segment.TextSegment> segments) {
+                            if (!ids.isEmpty()) {
+                                vectors.addAll(ids, embeddings, segments);
+                            }
+                            counts.put(set + "/" + file, ids.size());
+                            System.out.println("listed store: " + set + "/" + file + " has " + ids.size()
+                                    + " chunks of dimension " + dimension);
+                        }
+                        public synchronized int count(String set, String file) {
+                            return counts.getOrDefault(set + "/" + file, 0);
+                        }
+                        public dev.langchain4j.store.embedding.EmbeddingStore<
+                                dev.langchain4j.data.segment.TextSegment> embeddingStore() { return vectors; }
+                        public void close() { }
                     }
                     /** Completes when the store it runs with holds the payload's document. */
                     public static final class Check implements TaskHandler {
@@ -70,7 +106,8 @@ class PluginProvidersIT {
                 }
                 """, Map.of(QueueProviderFactory.class, List.of("example.Providers$Preloaded"),
                         DocumentStoreFactory.class, List.of("example.Providers$Marked"),
-                        TaskHandler.class, List.of("example.Providers$Check")));
+                        TaskHandler.class, List.of("example.Providers$Check"),
+                        dev.queueworker.ai.ChunkStoreFactory.class, List.of("example.Providers$Listed")));
     }
 
     @Test
@@ -90,6 +127,30 @@ class PluginProvidersIT {
 
             assertThat(daemon.output()).contains("effective queue: preloaded (a plugin's)")
                     .contains("effective documents: marked (a plugin's)");
+            daemon.terminate();
+            assertThat(daemon.awaitExit(DEADLINE)).as(daemon.output()).isZero();
+        }
+    }
+
+    @Test
+    void theBuiltInIngestHandlerStoresChunksInAPluginsChunkStore() {
+        Path jar = pluginJar();
+        Map<String, String> env = new HashMap<>();
+        env.put("CLIENT_ID", "plugins");
+        env.put("WORKER_PLUGINS_DIR", jar.getParent().toString());
+        env.put("WORKER_TASK_TYPES", "ingest");
+        env.put("WORKER_DATA_DIR", work.resolve("data").toString());
+        env.put("QUEUE_PROVIDER", "preloaded");
+        env.put("PRELOADED_TASK", "{\"task_id\": \"ingest-1\", \"task_type\": \"ingest\","
+                + " \"payload\": {\"filename\": \"notes/kept.txt\", \"document_set\": \"notes\"}}");
+        env.put("DOCUMENT_STORE", "marked");
+        env.put("MARKED_NAME", "notes/kept.txt");
+        env.put("VECTOR_STORE", "listed");
+        try (QueueWorkerProcess daemon = QueueWorkerProcess.start(work, env, "512m", "run")) {
+            daemon.awaitOutput("Task ingest-1 completed with status: completed", DEADLINE);
+
+            assertThat(daemon.output()).contains("listed store: notes/notes/kept.txt has 1 chunks of dimension 384")
+                    .contains("vector store listed (a plugin's)");
             daemon.terminate();
             assertThat(daemon.awaitExit(DEADLINE)).as(daemon.output()).isZero();
         }

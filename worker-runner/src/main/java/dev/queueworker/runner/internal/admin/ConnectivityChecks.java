@@ -266,6 +266,10 @@ public final class ConnectivityChecks {
 
     private List<CheckResult> vectorStore() {
         AiSettings ai = config.ai();
+        if (config.chunkStorePluginName().isPresent()) {
+            String why = "VECTOR_STORE=" + config.chunkStorePluginName().get() + ": a plugin's chunk store, not checked";
+            return List.of(CheckResult.skip("vector store", why), CheckResult.skip("vector table", why));
+        }
         if (ai.vectorStore() == AiSettings.VectorStore.MEMORY) {
             return List.of(directory("vector store", "WORKER_DATA_DIR", ai.dataDir()));
         }

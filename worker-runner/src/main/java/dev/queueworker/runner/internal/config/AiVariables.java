@@ -16,6 +16,16 @@ public final class AiVariables {
     private AiVariables() {
     }
 
+    /** Whether {@code name} is a built-in VECTOR_STORE: pgvector or memory. */
+    static boolean builtInStore(String name) {
+        for (AiSettings.VectorStore store : AiSettings.VectorStore.values()) {
+            if (store.name().equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @throws ConfigException naming the variable at fault, never quoting a secret */
     public static AiSettings read(Map<String, String> variables) {
         return read(EnvironmentVariables.of(variables));
@@ -56,7 +66,9 @@ public final class AiVariables {
                 .ifPresent(v -> option("INGEST_MAX_CHARACTERS", () -> b.maxCharacters(v)));
         env.duration("INGEST_PARSE_TIMEOUT").ifPresent(v -> option("INGEST_PARSE_TIMEOUT", () -> b.parseTimeout(v)));
         boolean database = env.string("DATABASE_URL").isPresent();
-        env.choice("VECTOR_STORE", AiSettings.VectorStore.class).ifPresent(v -> {
+        // Another name is a plugin's chunk store, which RunnerConfig resolves.
+        env.string("VECTOR_STORE").filter(AiVariables::builtInStore).flatMap(v ->
+                env.choice("VECTOR_STORE", AiSettings.VectorStore.class)).ifPresent(v -> {
             if (v == AiSettings.VectorStore.PGVECTOR && !database) {
                 throw new ConfigException("VECTOR_STORE=pgvector needs DATABASE_URL");
             }

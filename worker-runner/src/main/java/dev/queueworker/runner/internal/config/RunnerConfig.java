@@ -85,6 +85,7 @@ public final class RunnerConfig {
     private final String queueProviderName;
     private final DocumentStoreKind documentStoreKind;
     private final String documentStoreName;
+    private final String chunkStorePluginName;
     private final Path documentsDir;
     private final AzureSettings azure;
     private final AiSettings ai;
@@ -123,6 +124,9 @@ public final class RunnerConfig {
         }
         this.documentsDir = Path.of(env.string("DOCUMENTS_DIR").orElse("documents"));
         this.ai = AiVariables.read(env);
+        String store = pluginName(env, "VECTOR_STORE", ai.vectorStore().name().toLowerCase(Locale.ROOT),
+                "pgvector or memory", daemon);
+        this.chunkStorePluginName = AiVariables.builtInStore(store) ? null : store;
     }
 
     /**
@@ -262,7 +266,8 @@ public final class RunnerConfig {
                 + ", visibility " + workerOptions.visibilityTimeout() + ", polling " + workerOptions.pollingInterval()
                 + ", shutdown " + workerOptions.shutdownTimeout());
         lines.put("ai", "embeddings " + ai.embeddingProvider().name().toLowerCase(Locale.ROOT) + ", vector store "
-                + ai.vectorStore().name().toLowerCase(Locale.ROOT) + ", summarizer "
+                + (chunkStorePluginName != null ? chunkStorePluginName + " (a plugin's)"
+                        : ai.vectorStore().name().toLowerCase(Locale.ROOT)) + ", summarizer "
                 + ai.summarizer().name().toLowerCase(Locale.ROOT));
         lines.put("http", daemon.httpPort() == null ? "off" : daemon.httpBind() + ":" + daemon.httpPort());
         lines.forEach((k, v) -> out.add("effective " + k + ": " + v));
@@ -294,6 +299,11 @@ public final class RunnerConfig {
 
     public DocumentStoreKind documentStoreKind() {
         return documentStoreKind;
+    }
+
+    /** {@code VECTOR_STORE} when it names a plugin's {@code ChunkStoreFactory}, not pgvector or memory. */
+    public Optional<String> chunkStorePluginName() {
+        return Optional.ofNullable(chunkStorePluginName);
     }
 
     /** {@code QUEUE_PROVIDER}'s name, lowercase: a built-in one or a plugin's. */

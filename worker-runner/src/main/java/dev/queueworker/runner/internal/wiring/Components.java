@@ -1,6 +1,8 @@
 package dev.queueworker.runner.internal.wiring;
 
 import dev.queueworker.ai.AiHandlers;
+import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.ChunkStoreFactory;
 import dev.queueworker.ai.IngestHandler;
 import dev.queueworker.ai.SummarizeHandler;
 import dev.queueworker.api.DocumentStore;
@@ -180,7 +182,9 @@ public final class Components {
             byType.keySet().removeIf(type -> !wanted.isEmpty() && !wanted.contains(type));
             boolean needAi = wanted.isEmpty() || BUILT_IN_TYPES.stream().anyMatch(wanted::contains);
             if (needAi) {
-                AiHandlers ai = AiHandlers.create(config.ai());
+                AiHandlers ai = config.chunkStorePluginName().isPresent()
+                        ? AiHandlers.create(config.ai(), dimension -> pluginChunkStore(config, plugins, dimension))
+                        : AiHandlers.create(config.ai());
                 resources.add(ai);
                 for (TaskHandler h : ai.handlers()) {
                     if (wanted.isEmpty() || wanted.contains(h.taskType())) {
@@ -220,6 +224,20 @@ public final class Components {
             }
         }
         return true;
+    }
+
+    /** The chunk store of {@code VECTOR_STORE} when it names a plugin's {@link ChunkStoreFactory}. */
+    private static ChunkStore pluginChunkStore(RunnerConfig config, Plugins plugins, int dimension) {
+        String name = config.chunkStorePluginName().orElseThrow();
+        ChunkStoreFactory factory = plugins.factory(ChunkStoreFactory.class, name, ChunkStoreFactory::name,
+                "VECTOR_STORE");
+        try {
+            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)),
+                    dimension);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException("VECTOR_STORE=" + name + ": " + e.getMessage() + " (its options are the"
+                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+        }
     }
 
     /** Handlers, what must be closed after the worker stops, and the plugins (a plugin's queue or store comes from them). */

@@ -5,15 +5,6 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.queueworker.ai.internal.Embeddings;
-import dev.queueworker.ai.internal.parse.ParseLimits;
-import dev.queueworker.ai.internal.parse.TikaDocumentParser;
-import dev.queueworker.ai.internal.store.ChunkStore;
-import dev.queueworker.ai.internal.store.DatabaseUrl;
-import dev.queueworker.ai.internal.store.FileChunkStore;
-import dev.queueworker.ai.internal.store.PgVectorChunkStore;
-import dev.queueworker.ai.internal.summarize.ExtractiveSummarizer;
-import dev.queueworker.ai.internal.summarize.LlmSummarizer;
-import dev.queueworker.ai.internal.summarize.Summarizer;
 import dev.queueworker.api.TaskHandler;
 import java.util.List;
 
@@ -23,7 +14,8 @@ import java.util.List;
  * per process, register {@link #handlers()} with the worker, and close it after the worker.
  *
  * <pre>{@code
- * try (AiHandlers ai = AiHandlers.create(AiSettings.fromEnvironment(System.getenv()));
+ * AiSettings settings = AiSettings.builder().openAiApiKey(apiKey).databaseUrl(databaseUrl).build();
+ * try (AiHandlers ai = AiHandlers.create(settings);
  *      Worker worker = Worker.builder().queue(queue).documents(documents).handlers(ai.handlers())
  *              .build().start()) {
  *     ...
@@ -33,18 +25,31 @@ import java.util.List;
 public final class AiHandlers implements AutoCloseable {
     private final Embeddings embeddings;
     private final ChunkStore store;
-    private final Summarizer summarizer;
     private final IngestHandler ingest;
     private final SummarizeHandler summarize;
 
-    private AiHandlers(AiSettings settings, Embeddings embeddings, ChunkStore store, Summarizer summarizer) {
+    private AiHandlers(AiSettings settings, Embeddings embeddings, ChunkStore store) {
         this.embeddings = embeddings;
         this.store = store;
-        this.summarizer = summarizer;
-        TikaDocumentParser parser = new TikaDocumentParser(
-                new ParseLimits(settings.maxBytes(), settings.maxCharacters(), settings.parseTimeout()));
-        this.ingest = new IngestHandler(settings, parser, embeddings, store);
-        this.summarize = new SummarizeHandler(settings, parser, summarizer);
+        TikaParser parser = TikaParser.builder().maxBytes(settings.maxBytes()).maxCharacters(settings.maxCharacters())
+                .parseTimeout(settings.parseTimeout()).build();
+        this.ingest = IngestHandler.builder().clientId(settings.clientId()).blobNameTemplate(settings.blobNameTemplate())
+                .documentParser(parser).embeddingModel(embeddings.model()).embeddingModelName(embeddings.name())
+                .dimension(embeddings.dimension()).embeddingBatchSize(settings.embeddingBatchSize())
+                .split(settings.chunkSize(), settings.chunkOverlap(), embeddings.tokens()).chunkStore(store).build();
+        SummarizeHandler.Builder summarizer = SummarizeHandler.builder().blobNameTemplate(settings.blobNameTemplate())
+                .documentParser(parser);
+        if (settings.summarizer() == AiSettings.Summarizer.LLM) {
+            summarizer.chatModel(OpenAiChatModel.builder()
+                    .baseUrl(settings.openAiApiBase())
+                    .apiKey(settings.openAiApiKey().orElseThrow())
+                    .modelName(settings.openAiModel())
+                    .timeout(settings.openAiTimeout())
+                    .maxRetries(1)
+                    .build())
+                    .chatModelName(settings.openAiModel()).parallelism(settings.summarizeParallelism());
+        }
+        this.summarize = summarizer.build();
     }
 
     /**
@@ -55,32 +60,27 @@ public final class AiHandlers implements AutoCloseable {
      * @throws dev.queueworker.api.RetryableException when the database cannot be reached
      */
     public static AiHandlers create(AiSettings settings) {
+        return create(settings, dimension -> settings.vectorStore() == AiSettings.VectorStore.PGVECTOR
+                ? ChunkStores.pgvector(settings.databaseUrl().orElseThrow(), settings.pgvectorTable(), dimension)
+                : ChunkStores.file(settings.dataDir(), dimension));
+    }
+
+    /**
+     * Builds the handlers with a chunk store of your choosing instead of the settings' one: {@code
+     * chunkStore} gets the embedding model's dimension and returns the store (closed with these
+     * handlers).
+     *
+     * @throws IllegalStateException when the store's dimension differs from the model's
+     */
+    public static AiHandlers create(AiSettings settings, java.util.function.IntFunction<ChunkStore> chunkStore) {
         Embeddings embeddings = Embeddings.create(settings);
-        ChunkStore store = settings.vectorStore() == AiSettings.VectorStore.PGVECTOR
-                ? PgVectorChunkStore.builder(DatabaseUrl.parse(settings.databaseUrl().orElseThrow()),
-                        embeddings.dimension()).table(settings.pgvectorTable()).build()
-                : FileChunkStore.open(settings.dataDir(), embeddings.dimension());
+        ChunkStore store = chunkStore.apply(embeddings.dimension());
         try {
-            return new AiHandlers(settings, embeddings, store, summarizer(settings));
+            return new AiHandlers(settings, embeddings, store);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-    }
-
-    private static Summarizer summarizer(AiSettings settings) {
-        if (settings.summarizer() == AiSettings.Summarizer.EXTRACTIVE) {
-            return new ExtractiveSummarizer();
-        }
-        OpenAiChatModel chat = OpenAiChatModel.builder()
-                .baseUrl(settings.openAiApiBase())
-                .apiKey(settings.openAiApiKey().orElseThrow())
-                .modelName(settings.openAiModel())
-                .timeout(settings.openAiTimeout())
-                .maxRetries(1)
-                .build();
-        return LlmSummarizer.builder().chatModel(chat).modelName(settings.openAiModel())
-                .parallelism(settings.summarizeParallelism()).build();
     }
 
     /** The {@code ingest} handler. */
@@ -117,11 +117,7 @@ public final class AiHandlers implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (summarizer instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("closing the summarizer failed", e);
+            summarize.close();
         } finally {
             store.close();
         }
@@ -129,6 +125,6 @@ public final class AiHandlers implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AiHandlers[" + embeddings.name() + ", " + store + ", " + summarizer + "]";
+        return "AiHandlers[" + embeddings.name() + ", " + store + ", " + summarize + "]";
     }
 }

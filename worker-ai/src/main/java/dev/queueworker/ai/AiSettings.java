@@ -1,10 +1,8 @@
 package dev.queueworker.ai;
 
 import dev.queueworker.ai.internal.store.DatabaseUrl;
-import dev.queueworker.api.EnvironmentVariables;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -12,36 +10,36 @@ import java.util.regex.Pattern;
 
 /**
  * The settings of the {@code ingest} and {@code summarize} handlers: which embedding model, vector
- * store and summarizer, and the limits of a document. Immutable; build one with {@link #builder()}
- * or read the environment with {@link #fromEnvironment(Map)}. Every setting is checked when it is
- * set, and errors name the environment variable. {@link #toString()} never shows a secret.
+ * store and summarizer, and the limits of a document. Immutable; build one with {@link #builder()}.
+ * Every setting is checked when it is set, and errors name the builder's option (the daemon's
+ * reader names the environment variable that set it). {@link #toString()} never shows a secret.
  *
  * <p>The defaults need no external service: the in-process all-MiniLM-L6-v2 embedding model, a
- * vector store in a file under {@code WORKER_DATA_DIR}, and an extractive summarizer. Setting
- * {@code OPENAI_API_KEY} switches embeddings and summaries to the OpenAI-compatible API, and
- * {@code DATABASE_URL} the store to pgvector. See docs/configuration.md.
+ * vector store in a file under {@link Builder#dataDir(Path)}, and an extractive summarizer.
+ * Setting {@link Builder#openAiApiKey(String)} switches embeddings and summaries to the
+ * OpenAI-compatible API, and {@link Builder#databaseUrl(String)} the store to pgvector.
  */
 public final class AiSettings {
 
-    /** Where embeddings come from: {@code EMBEDDING_PROVIDER}. */
+    /** Where embeddings come from: {@code embeddingProvider}. */
     public enum EmbeddingProvider {
-        /** {@code OpenAiEmbeddingModel} against {@code OPENAI_API_BASE}. */
+        /** {@code OpenAiEmbeddingModel} against {@code openAiApiBase}. */
         OPENAI,
         /** The in-process quantized all-MiniLM-L6-v2 (384 dimensions, no network). */
         LOCAL
     }
 
-    /** Where chunks are stored: {@code VECTOR_STORE}. */
+    /** Where chunks are stored: {@code vectorStore}. */
     public enum VectorStore {
-        /** PostgreSQL with pgvector at {@code DATABASE_URL}. */
+        /** PostgreSQL with pgvector at {@code databaseUrl}. */
         PGVECTOR,
-        /** In memory, persisted to a file under {@code WORKER_DATA_DIR}. */
+        /** In memory, persisted to a file under {@code dataDir}. */
         MEMORY
     }
 
-    /** How summaries are made: {@code SUMMARIZER}. */
+    /** How summaries are made: {@code summarizer}. */
     public enum Summarizer {
-        /** {@code OPENAI_MODEL} through the chat completions API. */
+        /** {@code openAiModel} through the chat completions API. */
         LLM,
         /** Ranked sentences of the document itself (TextRank); no model. */
         EXTRACTIVE
@@ -107,16 +105,16 @@ public final class AiSettings {
         this.blobNameTemplate = b.blobNameTemplate;
         this.summarizeParallelism = b.summarizeParallelism;
         if (embeddingProvider == EmbeddingProvider.OPENAI && openAiApiKey == null) {
-            throw new IllegalStateException("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY");
+            throw new IllegalStateException("'embeddingProvider' OPENAI needs 'openAiApiKey'");
         }
         if (summarizer == Summarizer.LLM && openAiApiKey == null) {
-            throw new IllegalStateException("SUMMARIZER=llm needs OPENAI_API_KEY");
+            throw new IllegalStateException("'summarizer' LLM needs 'openAiApiKey'");
         }
         if (vectorStore == VectorStore.PGVECTOR && databaseUrl == null) {
-            throw new IllegalStateException("VECTOR_STORE=pgvector needs DATABASE_URL");
+            throw new IllegalStateException("'vectorStore' PGVECTOR needs 'databaseUrl'");
         }
         if (chunkOverlap() >= chunkSize()) {
-            throw new IllegalStateException("CHUNK_OVERLAP (" + chunkOverlap() + ") must be smaller than CHUNK_SIZE ("
+            throw new IllegalStateException("'chunkOverlap' (" + chunkOverlap() + ") must be smaller than 'chunkSize' ("
                     + chunkSize() + ")");
         }
     }
@@ -125,40 +123,7 @@ public final class AiSettings {
         return new Builder();
     }
 
-    /**
-     * Reads the settings from environment variables (or a map of them, such as a parsed {@code .env}
-     * file); unset and blank variables take their defaults.
-     *
-     * @throws IllegalArgumentException or {@link IllegalStateException} naming the variable at fault
-     */
-    public static AiSettings fromEnvironment(Map<String, String> environment) {
-        EnvironmentVariables env = EnvironmentVariables.of(environment);
-        Builder b = builder();
-        env.string("CLIENT_ID").ifPresent(b::clientId);
-        env.string("OPENAI_API_KEY").ifPresent(b::openAiApiKey);
-        env.choice("EMBEDDING_PROVIDER", EmbeddingProvider.class).ifPresent(b::embeddingProvider);
-        env.string("OPENAI_API_BASE").ifPresent(b::openAiApiBase);
-        env.string("OPENAI_EMBEDDING_MODEL").ifPresent(b::openAiEmbeddingModel);
-        env.integer("OPENAI_EMBEDDING_DIMENSIONS", 1, Integer.MAX_VALUE).ifPresent(b::openAiEmbeddingDimensions);
-        env.string("OPENAI_MODEL").ifPresent(b::openAiModel);
-        env.duration("OPENAI_TIMEOUT").ifPresent(b::openAiTimeout);
-        env.choice("SUMMARIZER", Summarizer.class).ifPresent(b::summarizer);
-        env.integer("CHUNK_SIZE", 1, Integer.MAX_VALUE).ifPresent(b::chunkSize);
-        env.integer("CHUNK_OVERLAP", 0, Integer.MAX_VALUE).ifPresent(b::chunkOverlap);
-        env.integer("EMBEDDING_BATCH_SIZE", 1, Integer.MAX_VALUE).ifPresent(b::embeddingBatchSize);
-        env.longValue("INGEST_MAX_BYTES", 1, Long.MAX_VALUE).ifPresent(b::maxBytes);
-        env.integer("INGEST_MAX_CHARACTERS", 1, Integer.MAX_VALUE).ifPresent(b::maxCharacters);
-        env.duration("INGEST_PARSE_TIMEOUT").ifPresent(b::parseTimeout);
-        env.choice("VECTOR_STORE", VectorStore.class).ifPresent(b::vectorStore);
-        env.string("DATABASE_URL").ifPresent(b::databaseUrl);
-        env.string("PGVECTOR_TABLE").ifPresent(b::pgvectorTable);
-        env.string("WORKER_DATA_DIR").ifPresent(v -> b.dataDir(Path.of(v)));
-        env.string("BLOB_NAME_TEMPLATE").ifPresent(b::blobNameTemplate);
-        env.integer("SUMMARIZE_PARALLELISM", 1, Integer.MAX_VALUE).ifPresent(b::summarizeParallelism);
-        return b.build();
-    }
-
-    /** {@code CLIENT_ID}: part of every chunk id, so tenants sharing a table never collide. */
+    /** {@code clientId}: part of every chunk id, so tenants sharing a table never collide. */
     public String clientId() {
         return clientId;
     }
@@ -167,7 +132,7 @@ public final class AiSettings {
         return embeddingProvider;
     }
 
-    /** {@code OPENAI_API_KEY}; a secret. */
+    /** {@code openAiApiKey}; a secret. */
     public Optional<String> openAiApiKey() {
         return Optional.ofNullable(openAiApiKey);
     }
@@ -196,13 +161,13 @@ public final class AiSettings {
         return summarizer;
     }
 
-    /** {@code CHUNK_SIZE} in tokens of the embedding model; by default 110 (local) or 500 (OpenAI). */
+    /** {@code chunkSize} in tokens of the embedding model; by default 110 (local) or 500 (OpenAI). */
     public int chunkSize() {
         return chunkSize != null ? chunkSize
                 : embeddingProvider == EmbeddingProvider.LOCAL ? LOCAL_CHUNK_SIZE : OPENAI_CHUNK_SIZE;
     }
 
-    /** {@code CHUNK_OVERLAP} in tokens; by default 20 (local) or 50 (OpenAI). */
+    /** {@code chunkOverlap} in tokens; by default 20 (local) or 50 (OpenAI). */
     public int chunkOverlap() {
         return chunkOverlap != null ? chunkOverlap
                 : embeddingProvider == EmbeddingProvider.LOCAL ? LOCAL_CHUNK_OVERLAP : OPENAI_CHUNK_OVERLAP;
@@ -228,7 +193,7 @@ public final class AiSettings {
         return vectorStore;
     }
 
-    /** {@code DATABASE_URL}; may hold a password. */
+    /** {@code databaseUrl}; may hold a password. */
     public Optional<String> databaseUrl() {
         return Optional.ofNullable(databaseUrl);
     }
@@ -241,7 +206,7 @@ public final class AiSettings {
         return dataDir;
     }
 
-    /** {@code BLOB_NAME_TEMPLATE}; null for the default {@code {filename}}. */
+    /** The blob name template (see {@link dev.queueworker.api.DocumentNames}); null for the default {@code {filename}}. */
     public String blobNameTemplate() {
         return blobNameTemplate;
     }
@@ -264,13 +229,6 @@ public final class AiSettings {
                 + dataDir + "]";
     }
 
-    // ------------------------------------------------------------------ parsing
-
-
-
-
-
-
     private static int positive(String name, int value, int max) {
         if (value < 1 || value > max) {
             throw new IllegalArgumentException(name + " must be 1 to " + max + ", was " + value);
@@ -292,7 +250,7 @@ public final class AiSettings {
         return value.trim();
     }
 
-    /** Builds {@link AiSettings}; each setter checks its value and names the variable. */
+    /** Builds {@link AiSettings}; each setter checks its value and names its option. */
     public static final class Builder {
         private String clientId = "default";
         private EmbeddingProvider embeddingProvider;
@@ -320,25 +278,25 @@ public final class AiSettings {
         }
 
         public Builder clientId(String clientId) {
-            this.clientId = notBlank("CLIENT_ID", clientId);
+            this.clientId = notBlank("'clientId'", clientId);
             return this;
         }
 
         public Builder embeddingProvider(EmbeddingProvider provider) {
-            this.embeddingProvider = Objects.requireNonNull(provider, "EMBEDDING_PROVIDER");
+            this.embeddingProvider = Objects.requireNonNull(provider, "'embeddingProvider'");
             return this;
         }
 
         public Builder openAiApiKey(String key) {
-            this.openAiApiKey = notBlank("OPENAI_API_KEY", key);
+            this.openAiApiKey = notBlank("'openAiApiKey'", key);
             return this;
         }
 
-        /** {@code OPENAI_API_BASE}: an http(s) URL ending before {@code /embeddings}, such as {@code https://api.openai.com/v1}. */
+        /** {@code openAiApiBase}: an http(s) URL ending before {@code /embeddings}, such as {@code https://api.openai.com/v1}. */
         public Builder openAiApiBase(String base) {
-            String b = notBlank("OPENAI_API_BASE", base);
+            String b = notBlank("'openAiApiBase'", base);
             if (!b.startsWith("https://") && !b.startsWith("http://")) {
-                throw new IllegalArgumentException("OPENAI_API_BASE must be an http(s) URL such as "
+                throw new IllegalArgumentException("'openAiApiBase' must be an http(s) URL such as "
                         + DEFAULT_OPENAI_API_BASE + ", was '" + b + "'");
             }
             this.openAiApiBase = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
@@ -346,83 +304,83 @@ public final class AiSettings {
         }
 
         public Builder openAiEmbeddingModel(String model) {
-            this.openAiEmbeddingModel = notBlank("OPENAI_EMBEDDING_MODEL", model);
+            this.openAiEmbeddingModel = notBlank("'openAiEmbeddingModel'", model);
             return this;
         }
 
         public Builder openAiEmbeddingDimensions(int dimensions) {
-            this.openAiEmbeddingDimensions = positive("OPENAI_EMBEDDING_DIMENSIONS", dimensions, 16_000);
+            this.openAiEmbeddingDimensions = positive("'openAiEmbeddingDimensions'", dimensions, 16_000);
             return this;
         }
 
         public Builder openAiModel(String model) {
-            this.openAiModel = notBlank("OPENAI_MODEL", model);
+            this.openAiModel = notBlank("'openAiModel'", model);
             return this;
         }
 
         public Builder openAiTimeout(Duration timeout) {
-            this.openAiTimeout = positive("OPENAI_TIMEOUT", timeout);
+            this.openAiTimeout = positive("'openAiTimeout'", timeout);
             return this;
         }
 
         public Builder summarizer(Summarizer summarizer) {
-            this.summarizer = Objects.requireNonNull(summarizer, "SUMMARIZER");
+            this.summarizer = Objects.requireNonNull(summarizer, "'summarizer'");
             return this;
         }
 
         public Builder chunkSize(int tokens) {
-            this.chunkSize = positive("CHUNK_SIZE", tokens, 8_000);
+            this.chunkSize = positive("'chunkSize'", tokens, 8_000);
             return this;
         }
 
         public Builder chunkOverlap(int tokens) {
             if (tokens < 0 || tokens > 4_000) {
-                throw new IllegalArgumentException("CHUNK_OVERLAP must be 0 to 4000, was " + tokens);
+                throw new IllegalArgumentException("'chunkOverlap' must be 0 to 4000, was " + tokens);
             }
             this.chunkOverlap = tokens;
             return this;
         }
 
         public Builder embeddingBatchSize(int size) {
-            this.embeddingBatchSize = positive("EMBEDDING_BATCH_SIZE", size, 2_048);
+            this.embeddingBatchSize = positive("'embeddingBatchSize'", size, 2_048);
             return this;
         }
 
         public Builder maxBytes(long bytes) {
             if (bytes < 1) {
-                throw new IllegalArgumentException("INGEST_MAX_BYTES must be positive, was " + bytes);
+                throw new IllegalArgumentException("'maxBytes' must be positive, was " + bytes);
             }
             this.maxBytes = bytes;
             return this;
         }
 
         public Builder maxCharacters(int characters) {
-            this.maxCharacters = positive("INGEST_MAX_CHARACTERS", characters, Integer.MAX_VALUE);
+            this.maxCharacters = positive("'maxCharacters'", characters, Integer.MAX_VALUE);
             return this;
         }
 
         public Builder parseTimeout(Duration timeout) {
-            this.parseTimeout = positive("INGEST_PARSE_TIMEOUT", timeout);
+            this.parseTimeout = positive("'parseTimeout'", timeout);
             return this;
         }
 
         public Builder vectorStore(VectorStore store) {
-            this.vectorStore = Objects.requireNonNull(store, "VECTOR_STORE");
+            this.vectorStore = Objects.requireNonNull(store, "'vectorStore'");
             return this;
         }
 
-        /** {@code DATABASE_URL}: {@code postgresql://user:pass@host:port/db} or a {@code jdbc:postgresql:} URL. */
+        /** {@code databaseUrl}: {@code postgresql://user:pass@host:port/db} or a {@code jdbc:postgresql:} URL. */
         public Builder databaseUrl(String url) {
-            String u = notBlank("DATABASE_URL", url);
+            String u = notBlank("'databaseUrl'", url);
             DatabaseUrl.parse(u); // the whole check now, so a bad URL stops start-up before anything connects
             this.databaseUrl = u;
             return this;
         }
 
         public Builder pgvectorTable(String table) {
-            String t = notBlank("PGVECTOR_TABLE", table);
+            String t = notBlank("'pgvectorTable'", table);
             if (!TABLE.matcher(t).matches()) {
-                throw new IllegalArgumentException("PGVECTOR_TABLE must be a lowercase SQL name (letters, digits,"
+                throw new IllegalArgumentException("'pgvectorTable' must be a lowercase SQL name (letters, digits,"
                         + " underscores; at most 63), was '" + t + "'");
             }
             this.pgvectorTable = t;
@@ -430,7 +388,7 @@ public final class AiSettings {
         }
 
         public Builder dataDir(Path dir) {
-            this.dataDir = Objects.requireNonNull(dir, "WORKER_DATA_DIR");
+            this.dataDir = Objects.requireNonNull(dir, "'dataDir'");
             return this;
         }
 
@@ -440,11 +398,11 @@ public final class AiSettings {
         }
 
         public Builder summarizeParallelism(int threads) {
-            this.summarizeParallelism = positive("SUMMARIZE_PARALLELISM", threads, 64);
+            this.summarizeParallelism = positive("'summarizeParallelism'", threads, 64);
             return this;
         }
 
-        /** @throws IllegalStateException when settings contradict each other, naming the variables */
+        /** @throws IllegalStateException when settings contradict each other, naming the options */
         public AiSettings build() {
             return new AiSettings(this);
         }

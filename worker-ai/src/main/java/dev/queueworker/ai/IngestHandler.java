@@ -2,17 +2,17 @@ package dev.queueworker.ai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.document.DocumentParser;
 import dev.langchain4j.data.document.DocumentSplitter;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.document.splitter.DocumentSplitters;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
-import dev.queueworker.ai.internal.Embeddings;
+import dev.langchain4j.model.TokenCountEstimator;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.queueworker.ai.internal.ModelErrors;
 import dev.queueworker.ai.internal.PayloadFields;
 import dev.queueworker.ai.internal.parse.ParsedDocument;
-import dev.queueworker.ai.internal.parse.TikaDocumentParser;
-import dev.queueworker.ai.internal.store.ChunkStore;
 import dev.queueworker.api.Document;
 import dev.queueworker.api.DocumentNames;
 import dev.queueworker.api.InvalidTaskException;
@@ -60,6 +60,18 @@ import org.slf4j.LoggerFactory;
  * {@code unchanged: true}; chunks stored by an earlier version, whose text extraction differed, are
  * replaced once.
  *
+ * <p>Compose one from LangChain4j's interfaces and a {@link ChunkStore}, or let
+ * {@link AiHandlers#create(AiSettings)} wire the built-in ones:
+ *
+ * <pre>{@code
+ * IngestHandler ingest = IngestHandler.builder()
+ *         .embeddingModel(myEmbeddingModel)          // any LangChain4j EmbeddingModel
+ *         .chunkStore(myChunkStore)                  // pgvector, a file (ChunkStores) or your own
+ *         .documentParser(TikaParser.create())       // the default; any LangChain4j DocumentParser
+ *         .split(1_000, 100)                         // or .documentSplitter(...)
+ *         .build();
+ * }</pre>
+ *
  * <p>Thread-safe: one instance serves every concurrent task.
  */
 public final class IngestHandler implements TaskHandler {
@@ -80,18 +92,32 @@ public final class IngestHandler implements TaskHandler {
     private static final int MAX_METADATA_KEYS = 64;
     private static final int MAX_METADATA_VALUE_CHARS = 2_000;
 
-    private final AiSettings settings;
-    private final TikaDocumentParser parser;
-    private final Embeddings embeddings;
+    private final String clientId;
+    private final String blobNameTemplate;
+    private final int batchSize;
+    private final DocumentParser parser;
+    private final EmbeddingModel model;
+    private final String modelName;
+    private final int dimension;
     private final ChunkStore store;
     private final DocumentSplitter splitter;
 
-    IngestHandler(AiSettings settings, TikaDocumentParser parser, Embeddings embeddings, ChunkStore store) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.parser = Objects.requireNonNull(parser, "parser");
-        this.embeddings = Objects.requireNonNull(embeddings, "embeddings");
-        this.store = Objects.requireNonNull(store, "store");
-        this.splitter = DocumentSplitters.recursive(settings.chunkSize(), settings.chunkOverlap(), embeddings.tokens());
+    private IngestHandler(Builder b, DocumentParser parser, String modelName, int dimension,
+            DocumentSplitter splitter) {
+        this.clientId = b.clientId;
+        this.blobNameTemplate = b.blobNameTemplate;
+        this.batchSize = b.embeddingBatchSize;
+        this.parser = parser;
+        this.model = b.embeddingModel;
+        this.modelName = modelName;
+        this.dimension = dimension;
+        this.store = b.chunkStore;
+        this.splitter = splitter;
+    }
+
+    /** A builder: {@link Builder#embeddingModel} and {@link Builder#chunkStore} are required. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -114,10 +140,10 @@ public final class IngestHandler implements TaskHandler {
         }
     }
 
-    /** Checks the payload by {@link #validatePayload} rules, with this handler's {@code BLOB_NAME_TEMPLATE}. */
+    /** Checks the payload by {@link #validatePayload} rules, with this handler's blob name template. */
     @Override
     public void validate(Task task) {
-        validatePayload(task, settings.blobNameTemplate());
+        validatePayload(task, blobNameTemplate);
     }
 
     /**
@@ -125,7 +151,7 @@ public final class IngestHandler implements TaskHandler {
      * models): {@code filename} and {@code document_set} required, {@code content_type} and
      * {@code metadata} well-formed, and a valid document name from {@code blobNameTemplate}.
      *
-     * @param blobNameTemplate {@code BLOB_NAME_TEMPLATE}; null for the default
+     * @param blobNameTemplate the blob name template; null for the default
      * @throws dev.queueworker.api.InvalidTaskException naming the field
      */
     public static void validatePayload(Task task, String blobNameTemplate) {
@@ -141,7 +167,7 @@ public final class IngestHandler implements TaskHandler {
         String documentSet = PayloadFields.name(task, "document_set");
         String declaredType = task.optionalString("content_type").orElse(null);
         Map<String, Object> userMetadata = metadata(task.payload().get("metadata"));
-        String name = DocumentNames.forTask(task, settings.blobNameTemplate());
+        String name = DocumentNames.forTask(task, blobNameTemplate);
 
         context.reportProgress(0.0, "reading " + name);
         ParsedDocument parsed;
@@ -150,7 +176,7 @@ public final class IngestHandler implements TaskHandler {
             MessageDigest digest = sha256();
             DigestInputStream content = new DigestInputStream(document.content(), digest);
             String type = declaredType != null ? declaredType : document.contentType();
-            parsed = parser.parse(content, filename, type, document.size()); // too large: fails before reading
+            parsed = Parsing.parse(parser, content, filename, type, document.size()); // too large: fails early
             drain(content, filename); // the hash covers the whole document, even past a character limit
             sha256 = HexFormat.of().formatHex(digest.digest());
         }
@@ -163,7 +189,7 @@ public final class IngestHandler implements TaskHandler {
         }
         List<String> ids = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
-            ids.add(chunkId(settings.clientId(), documentSet, filename, i));
+            ids.add(chunkId(clientId, documentSet, filename, i));
         }
 
         // Chunks of an earlier version of the text extraction lack text_sha256 and are replaced once.
@@ -185,8 +211,8 @@ public final class IngestHandler implements TaskHandler {
                 .put("truncated", parsed.truncated())
                 .put("boilerplate_lines", parsed.boilerplateLines())
                 .put("unchanged", unchanged)
-                .put("embedding_model", embeddings.name())
-                .put("dimensions", embeddings.dimension())
+                .put("embedding_model", modelName)
+                .put("dimensions", dimension)
                 .put("duration_ms", Duration.between(start, context.clock().instant()).toMillis());
         log.info("Ingestion completed: {} ({} chunks{}{})", filename, segments.size(),
                 parsed.truncated() ? ", truncated" : "", unchanged ? ", unchanged" : "");
@@ -214,7 +240,7 @@ public final class IngestHandler implements TaskHandler {
                     .put(ChunkStore.CHUNK_INDEX, segments.size())
                     .put(ChunkStore.CONTENT_SHA256, sha256)
                     .put(TEXT_SHA256, textSha256)
-                    .put(EMBEDDING_MODEL, embeddings.name());
+                    .put(EMBEDDING_MODEL, modelName);
             segments.add(TextSegment.from(chunk, metadata));
         }
         return segments;
@@ -222,25 +248,25 @@ public final class IngestHandler implements TaskHandler {
 
     private List<Embedding> embed(List<TextSegment> segments, TaskContext context) {
         List<Embedding> vectors = new ArrayList<>(segments.size());
-        int batch = settings.embeddingBatchSize();
+        int batch = batchSize;
         for (int from = 0; from < segments.size(); from += batch) {
             context.throwIfCancelled();
             List<TextSegment> part = segments.subList(from, Math.min(segments.size(), from + batch));
             List<Embedding> embedded;
             try {
-                embedded = embeddings.model().embedAll(part).content();
+                embedded = model.embedAll(part).content();
             } catch (RuntimeException e) {
-                throw ModelErrors.translate(e, "embedding model " + embeddings.name());
+                throw ModelErrors.translate(e, "embedding model " + modelName);
             }
             if (embedded.size() != part.size()) {
-                throw new RetryableException("embedding model " + embeddings.name() + " returned " + embedded.size()
+                throw new RetryableException("embedding model " + modelName + " returned " + embedded.size()
                         + " embeddings for " + part.size() + " chunks");
             }
             for (Embedding e : embedded) {
-                if (e.dimension() != embeddings.dimension()) {
-                    throw new PermanentException("embedding model " + embeddings.name() + " returned "
-                            + e.dimension() + " dimensions, expected " + embeddings.dimension()
-                            + " (OPENAI_EMBEDDING_DIMENSIONS)");
+                if (e.dimension() != dimension) {
+                    throw new PermanentException("embedding model " + modelName + " returned "
+                            + e.dimension() + " dimensions, expected " + dimension
+                            + " ('openAiEmbeddingDimensions')");
                 }
             }
             vectors.addAll(embedded);
@@ -314,6 +340,142 @@ public final class IngestHandler implements TaskHandler {
 
     @Override
     public String toString() {
-        return "IngestHandler[" + embeddings.name() + ", " + store + "]";
+        return "IngestHandler[" + modelName + ", " + store + "]";
+    }
+
+    /** Builds an {@link IngestHandler}; each setter checks its value and names its option. */
+    public static final class Builder {
+        private String clientId = "default";
+        private String blobNameTemplate;
+        private int embeddingBatchSize = 32;
+        private DocumentParser documentParser;
+        private EmbeddingModel embeddingModel;
+        private String embeddingModelName;
+        private Integer dimension;
+        private ChunkStore chunkStore;
+        private DocumentSplitter documentSplitter;
+        private int chunkSize = 2_000;
+        private int chunkOverlap = 200;
+        private TokenCountEstimator tokens;
+
+        private Builder() {
+        }
+
+        /** Part of every chunk id, so that clients sharing a store never collide. Default {@code default}. */
+        public Builder clientId(String clientId) {
+            if (clientId == null || clientId.isBlank()) {
+                throw new IllegalArgumentException("'clientId' must not be blank");
+            }
+            this.clientId = clientId.strip();
+            return this;
+        }
+
+        /** How a task's document is named in the store (see {@link DocumentNames}); null for {@code {filename}}. */
+        public Builder blobNameTemplate(String template) {
+            this.blobNameTemplate = template == null ? null : DocumentNames.checkTemplate(template);
+            return this;
+        }
+
+        /** The parser; default {@link TikaParser#create()}. */
+        public Builder documentParser(DocumentParser parser) {
+            this.documentParser = Objects.requireNonNull(parser, "'documentParser' cannot be null.");
+            return this;
+        }
+
+        /** The model chunks are embedded with. Required. */
+        public Builder embeddingModel(EmbeddingModel model) {
+            this.embeddingModel = Objects.requireNonNull(model, "'embeddingModel' cannot be null.");
+            return this;
+        }
+
+        /** The model's name in results and chunk metadata; default the model's {@code modelName()}. */
+        public Builder embeddingModelName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("'embeddingModelName' must not be blank");
+            }
+            this.embeddingModelName = name.strip();
+            return this;
+        }
+
+        /** The model's dimension; default the model's {@code dimension()} (which may embed a probe once). */
+        public Builder dimension(int dimension) {
+            if (dimension < 1) {
+                throw new IllegalArgumentException("'dimension' must be at least 1, was " + dimension);
+            }
+            this.dimension = dimension;
+            return this;
+        }
+
+        /** How many chunks one embedding call takes, 1 to 2048. Default 32. */
+        public Builder embeddingBatchSize(int size) {
+            if (size < 1 || size > 2_048) {
+                throw new IllegalArgumentException("'embeddingBatchSize' must be 1 to 2048, was " + size);
+            }
+            this.embeddingBatchSize = size;
+            return this;
+        }
+
+        /** Where chunks are kept. Required; its dimension must be the model's. */
+        public Builder chunkStore(ChunkStore store) {
+            this.chunkStore = Objects.requireNonNull(store, "'chunkStore' cannot be null.");
+            return this;
+        }
+
+        /** Splits text into chunks; replaces {@link #split}. */
+        public Builder documentSplitter(DocumentSplitter splitter) {
+            this.documentSplitter = Objects.requireNonNull(splitter, "'documentSplitter' cannot be null.");
+            return this;
+        }
+
+        /**
+         * Chunks of at most {@code chunkSize} characters overlapping by {@code chunkOverlap}, split at
+         * paragraphs, lines, sentences and words in that order. Default 2,000 and 200.
+         */
+        public Builder split(int chunkSize, int chunkOverlap) {
+            return split(chunkSize, chunkOverlap, null);
+        }
+
+        /** As {@link #split(int, int)}, counted in {@code tokens}' tokens (null: characters). */
+        public Builder split(int chunkSize, int chunkOverlap, TokenCountEstimator tokens) {
+            if (chunkSize < 1) {
+                throw new IllegalArgumentException("'chunkSize' must be at least 1, was " + chunkSize);
+            }
+            if (chunkOverlap < 0 || chunkOverlap >= chunkSize) {
+                throw new IllegalArgumentException("'chunkOverlap' must be 0 to less than 'chunkSize' (" + chunkSize
+                        + "), was " + chunkOverlap);
+            }
+            this.chunkSize = chunkSize;
+            this.chunkOverlap = chunkOverlap;
+            this.tokens = tokens;
+            this.documentSplitter = null;
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException when the embedding model or the chunk store is missing, or
+         *     the store holds embeddings of another dimension than the model's
+         */
+        public IngestHandler build() {
+            if (embeddingModel == null) {
+                throw new IllegalStateException("'embeddingModel' is required");
+            }
+            if (chunkStore == null) {
+                throw new IllegalStateException("'chunkStore' is required");
+            }
+            int d = dimension != null ? dimension : embeddingModel.dimension();
+            if (chunkStore.dimension() != d) {
+                throw new IllegalStateException("'chunkStore' holds embeddings of dimension " + chunkStore.dimension()
+                        + " but 'embeddingModel' makes " + d + "; nothing was written");
+            }
+            String name = embeddingModelName != null ? embeddingModelName : embeddingModel.modelName();
+            if (name == null || name.isBlank() || "unknown".equals(name)) {
+                name = embeddingModel.getClass().getSimpleName();
+            }
+            DocumentSplitter splitter = documentSplitter != null ? documentSplitter
+                    : tokens != null ? DocumentSplitters.recursive(chunkSize, chunkOverlap, tokens)
+                    : DocumentSplitters.recursive(chunkSize, chunkOverlap);
+            DocumentParser parser = documentParser != null ? documentParser : TikaParser.create();
+            return new IngestHandler(this, parser, name, d, splitter);
+        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.queueworker.ai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.document.DocumentParser;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.queueworker.ai.internal.PayloadFields;
 import dev.queueworker.ai.internal.parse.ParsedDocument;
-import dev.queueworker.ai.internal.parse.TikaDocumentParser;
+import dev.queueworker.ai.internal.summarize.ExtractiveSummarizer;
+import dev.queueworker.ai.internal.summarize.LlmSummarizer;
 import dev.queueworker.ai.internal.summarize.Summarizer;
 import dev.queueworker.ai.internal.summarize.Summary;
 import dev.queueworker.ai.internal.summarize.SummaryRequest;
@@ -21,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code summarize} task: reads a document like {@link IngestHandler} does and summarizes it,
- * with an LLM ({@code SUMMARIZER=llm}: one call when the text fits the model's budget, else
- * map-reduce over chunks) or extractively ({@code SUMMARIZER=extractive}: the document's most
+ * with an LLM ({@code Summarizer.LLM}: one call when the text fits the model's budget, else
+ * map-reduce over chunks) or extractively ({@code Summarizer.EXTRACTIVE}: the document's most
  * central sentences in their order, deterministic, no model).
  *
  * <p>Payload: {@code filename}, {@code document_set}, optional {@code max_words} (10–5,000, default
@@ -32,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: one instance serves every concurrent task.
  */
-public final class SummarizeHandler implements TaskHandler {
+public final class SummarizeHandler implements TaskHandler, AutoCloseable {
 
     /** The task type. */
     public static final String TASK_TYPE = "summarize";
@@ -42,14 +45,19 @@ public final class SummarizeHandler implements TaskHandler {
 
     private static final Logger log = LoggerFactory.getLogger(SummarizeHandler.class);
 
-    private final AiSettings settings;
-    private final TikaDocumentParser parser;
+    private final String blobNameTemplate;
+    private final DocumentParser parser;
     private final Summarizer summarizer;
 
-    SummarizeHandler(AiSettings settings, TikaDocumentParser parser, Summarizer summarizer) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.parser = Objects.requireNonNull(parser, "parser");
-        this.summarizer = Objects.requireNonNull(summarizer, "summarizer");
+    private SummarizeHandler(String blobNameTemplate, DocumentParser parser, Summarizer summarizer) {
+        this.blobNameTemplate = blobNameTemplate;
+        this.parser = parser;
+        this.summarizer = summarizer;
+    }
+
+    /** A builder; without a chat model, summaries are extractive. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     @Override
@@ -57,10 +65,10 @@ public final class SummarizeHandler implements TaskHandler {
         return TASK_TYPE;
     }
 
-    /** Checks the payload by {@link #validatePayload} rules, with this handler's {@code BLOB_NAME_TEMPLATE}. */
+    /** Checks the payload by {@link #validatePayload} rules, with this handler's blob name template. */
     @Override
     public void validate(Task task) {
-        validatePayload(task, settings.blobNameTemplate());
+        validatePayload(task, blobNameTemplate);
     }
 
     /**
@@ -69,7 +77,7 @@ public final class SummarizeHandler implements TaskHandler {
      * {@code instructions} at most 2000 characters, and a valid document name from
      * {@code blobNameTemplate}.
      *
-     * @param blobNameTemplate {@code BLOB_NAME_TEMPLATE}; null for the default
+     * @param blobNameTemplate the blob name template; null for the default
      * @throws dev.queueworker.api.InvalidTaskException naming the field
      */
     public static void validatePayload(Task task, String blobNameTemplate) {
@@ -89,11 +97,11 @@ public final class SummarizeHandler implements TaskHandler {
         PayloadFields.name(task, "document_set");
         int maxWords = PayloadFields.optionalInt(task, "max_words", 10, 5_000).orElse(DEFAULT_MAX_WORDS);
         String instructions = PayloadFields.optionalText(task, "instructions", 2_000).orElse(null);
-        String name = DocumentNames.forTask(task, settings.blobNameTemplate());
+        String name = DocumentNames.forTask(task, blobNameTemplate);
 
         ParsedDocument parsed;
         try (Document document = context.documents().open(name)) {
-            parsed = parser.parse(document.content(), filename,
+            parsed = Parsing.parse(parser, document.content(), filename,
                     task.optionalString("content_type").orElse(document.contentType()), document.size());
         }
         context.throwIfCancelled();
@@ -121,5 +129,73 @@ public final class SummarizeHandler implements TaskHandler {
     @Override
     public String toString() {
         return "SummarizeHandler[" + summarizer + "]";
+    }
+
+    /** Stops the LLM summarizer's threads; close it after the worker. */
+    @Override
+    public void close() {
+        if (summarizer instanceof LlmSummarizer llm) {
+            llm.close();
+        }
+    }
+
+    /** Builds a {@link SummarizeHandler}; each setter checks its value and names its option. */
+    public static final class Builder {
+        private String blobNameTemplate;
+        private DocumentParser documentParser;
+        private ChatModel chatModel;
+        private String chatModelName;
+        private int parallelism = 4;
+
+        private Builder() {
+        }
+
+        /** How a task's document is named in the store (see {@link DocumentNames}); null for {@code {filename}}. */
+        public Builder blobNameTemplate(String template) {
+            this.blobNameTemplate = template == null ? null : DocumentNames.checkTemplate(template);
+            return this;
+        }
+
+        /** The parser; default {@link TikaParser#create()}. */
+        public Builder documentParser(DocumentParser parser) {
+            this.documentParser = Objects.requireNonNull(parser, "'documentParser' cannot be null.");
+            return this;
+        }
+
+        /**
+         * Summarize with this LLM: one call when the text fits its budget, else map-reduce over
+         * chunks. Without one, summaries are extractive (TextRank, no model).
+         */
+        public Builder chatModel(ChatModel model) {
+            this.chatModel = Objects.requireNonNull(model, "'chatModel' cannot be null.");
+            return this;
+        }
+
+        /** The chat model's name in results; default the model's class name. */
+        public Builder chatModelName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("'chatModelName' must not be blank");
+            }
+            this.chatModelName = name.strip();
+            return this;
+        }
+
+        /** How many map calls of one long document run at once, 1 to 64. Default 4. */
+        public Builder parallelism(int threads) {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("'parallelism' must be 1 to 64, was " + threads);
+            }
+            this.parallelism = threads;
+            return this;
+        }
+
+        public SummarizeHandler build() {
+            Summarizer summarizer = chatModel == null ? new ExtractiveSummarizer()
+                    : LlmSummarizer.builder().chatModel(chatModel)
+                            .modelName(chatModelName != null ? chatModelName : chatModel.getClass().getSimpleName())
+                            .parallelism(parallelism).build();
+            return new SummarizeHandler(blobNameTemplate, documentParser != null ? documentParser : TikaParser.create(),
+                    summarizer);
+        }
     }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AiSettingsTest {
     @Test
     void withNothingSetEverythingRunsOffline() {
-        AiSettings s = AiSettings.fromEnvironment(Map.of());
+        AiSettings s = AiSettings.builder().build();
 
         assertThat(s.embeddingProvider()).isEqualTo(AiSettings.EmbeddingProvider.LOCAL);
         assertThat(s.summarizer()).isEqualTo(AiSettings.Summarizer.EXTRACTIVE);
@@ -22,8 +21,8 @@ class AiSettingsTest {
 
     @Test
     void anApiKeyAndADatabaseUrlSwitchTheDefaults() {
-        AiSettings s = AiSettings.fromEnvironment(Map.of("OPENAI_API_KEY", "sk-test-123",
-                "DATABASE_URL", "postgresql://u:p@db:5432/app", "OPENAI_API_BASE", "http://127.0.0.1:9/v1/"));
+        AiSettings s = AiSettings.builder().openAiApiKey("sk-test-123").databaseUrl("postgresql://u:p@db:5432/app")
+                .openAiApiBase("http://127.0.0.1:9/v1/").build();
 
         assertThat(s.embeddingProvider()).isEqualTo(AiSettings.EmbeddingProvider.OPENAI);
         assertThat(s.summarizer()).isEqualTo(AiSettings.Summarizer.LLM);
@@ -35,9 +34,9 @@ class AiSettingsTest {
 
     @Test
     void explicitChoicesWinOverTheDefaults() {
-        AiSettings s = AiSettings.fromEnvironment(Map.of("OPENAI_API_KEY", "sk-x", "EMBEDDING_PROVIDER", "local",
-                "SUMMARIZER", "Extractive", "CHUNK_SIZE", "80", "CHUNK_OVERLAP", "0", "INGEST_PARSE_TIMEOUT", "90s",
-                "INGEST_MAX_BYTES", "1_000_000"));
+        AiSettings s = AiSettings.builder().openAiApiKey("sk-x").embeddingProvider(AiSettings.EmbeddingProvider.LOCAL)
+                .summarizer(AiSettings.Summarizer.EXTRACTIVE).chunkSize(80).chunkOverlap(0)
+                .parseTimeout(Duration.ofSeconds(90)).maxBytes(1_000_000).build();
 
         assertThat(s.embeddingProvider()).isEqualTo(AiSettings.EmbeddingProvider.LOCAL);
         assertThat(s.summarizer()).isEqualTo(AiSettings.Summarizer.EXTRACTIVE);
@@ -47,25 +46,24 @@ class AiSettingsTest {
         assertThat(s.maxBytes()).isEqualTo(1_000_000);
     }
 
+    /** A library names its options, never an environment variable: the daemon's reader names those. */
     @Test
-    void badValuesNameTheirVariable() {
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("EMBEDDING_PROVIDER", "cohere")))
-                .hasMessage("EMBEDDING_PROVIDER must be openai or local, was 'cohere'");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("CHUNK_SIZE", "big")))
-                .hasMessageStartingWith("CHUNK_SIZE must be a whole number");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("INGEST_PARSE_TIMEOUT", "soon")))
-                .hasMessageStartingWith("INGEST_PARSE_TIMEOUT must be a duration");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("EMBEDDING_PROVIDER", "openai")))
-                .hasMessage("EMBEDDING_PROVIDER=openai needs OPENAI_API_KEY");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("VECTOR_STORE", "pgvector")))
-                .hasMessage("VECTOR_STORE=pgvector needs DATABASE_URL");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("CHUNK_SIZE", "50", "CHUNK_OVERLAP", "50")))
-                .hasMessageContaining("CHUNK_OVERLAP (50) must be smaller than CHUNK_SIZE (50)");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("PGVECTOR_TABLE", "chunks; drop table x")))
-                .hasMessageStartingWith("PGVECTOR_TABLE must be a lowercase SQL name");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("DATABASE_URL", "mysql://x")))
-                .hasMessageStartingWith("DATABASE_URL must start with");
-        assertThatThrownBy(() -> AiSettings.fromEnvironment(Map.of("BLOB_NAME_TEMPLATE", "{name}.pdf")))
-                .hasMessageContaining("BLOB_NAME_TEMPLATE");
+    void badValuesNameTheirOption() {
+        assertThatThrownBy(() -> AiSettings.builder().chunkSize(0))
+                .hasMessage("'chunkSize' must be 1 to 8000, was 0");
+        assertThatThrownBy(() -> AiSettings.builder().parseTimeout(Duration.ZERO))
+                .hasMessageStartingWith("'parseTimeout' must be positive");
+        assertThatThrownBy(() -> AiSettings.builder().embeddingProvider(AiSettings.EmbeddingProvider.OPENAI).build())
+                .hasMessage("'embeddingProvider' OPENAI needs 'openAiApiKey'");
+        assertThatThrownBy(() -> AiSettings.builder().vectorStore(AiSettings.VectorStore.PGVECTOR).build())
+                .hasMessage("'vectorStore' PGVECTOR needs 'databaseUrl'");
+        assertThatThrownBy(() -> AiSettings.builder().chunkSize(50).chunkOverlap(50).build())
+                .hasMessageContaining("'chunkOverlap' (50) must be smaller than 'chunkSize' (50)");
+        assertThatThrownBy(() -> AiSettings.builder().pgvectorTable("chunks; drop table x"))
+                .hasMessageStartingWith("'pgvectorTable' must be a lowercase SQL name");
+        assertThatThrownBy(() -> AiSettings.builder().databaseUrl("mysql://x"))
+                .hasMessageStartingWith("'databaseUrl' must start with");
+        assertThatThrownBy(() -> AiSettings.builder().blobNameTemplate("{name}.pdf"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -88,7 +88,7 @@ class PgVectorIngestTest {
         }
 
         assertThatThrownBy(() -> handlers(table)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("PGVECTOR_TABLE").hasMessageContaining("1536").hasMessageContaining("384");
+                .hasMessageContaining("'pgvectorTable'").hasMessageContaining("1536").hasMessageContaining("384");
         assertThat(rows(table)).isEmpty();
     }
 

@@ -5,7 +5,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The document a task names: the payload's {@code blob_name} when present, otherwise a template
- * ({@code BLOB_NAME_TEMPLATE}, default {@value #DEFAULT_TEMPLATE}) filled from the payload's
+ * (a blob name template, default {@value #DEFAULT_TEMPLATE}) filled from the payload's
  * {@code document_set} and {@code filename}.
  *
  * <pre>{@code
@@ -21,8 +21,8 @@ import java.util.function.UnaryOperator;
  */
 public final class DocumentNames {
 
-    /** The environment variable holding the template. */
-    public static final String TEMPLATE_VARIABLE = "BLOB_NAME_TEMPLATE";
+    /** The option's name in error messages. */
+    private static final String TEMPLATE_OPTION = "'blobNameTemplate'";
 
     /** The template used when none is configured: the payload's {@code filename} as it is. */
     public static final String DEFAULT_TEMPLATE = "{filename}";
@@ -79,29 +79,29 @@ public final class DocumentNames {
     }
 
     /**
-     * Checks a {@code BLOB_NAME_TEMPLATE}: not blank, only the placeholders {@code {document_set}}
+     * Checks a blob name template: not blank, only the placeholders {@code {document_set}}
      * and {@code {filename}}, at least one of them, and a valid blob name once they are filled.
      *
      * @param template the template; null for {@value #DEFAULT_TEMPLATE}
      * @return the template (or the default)
-     * @throws IllegalArgumentException naming {@code BLOB_NAME_TEMPLATE} otherwise
+     * @throws IllegalArgumentException naming the option {@code 'blobNameTemplate'} otherwise
      */
     public static String checkTemplate(String template, UnaryOperator<String> checker) {
         if (template == null) {
             return DEFAULT_TEMPLATE;
         }
         if (template.isBlank()) {
-            throw new IllegalArgumentException(TEMPLATE_VARIABLE + " must not be blank (default " + DEFAULT_TEMPLATE
+            throw new IllegalArgumentException(TEMPLATE_OPTION + " must not be blank (default " + DEFAULT_TEMPLATE
                     + ")");
         }
         String rest = template.replace(DOCUMENT_SET_PLACEHOLDER, "").replace(FILENAME_PLACEHOLDER, "");
         if (rest.indexOf('{') >= 0 || rest.indexOf('}') >= 0) {
-            throw new IllegalArgumentException(TEMPLATE_VARIABLE + " '" + template + "' has an unknown placeholder"
+            throw new IllegalArgumentException(TEMPLATE_OPTION + " '" + template + "' has an unknown placeholder"
                     + " or a stray brace; only " + DOCUMENT_SET_PLACEHOLDER + " and " + FILENAME_PLACEHOLDER
                     + " are allowed");
         }
         if (rest.length() == template.length()) {
-            throw new IllegalArgumentException(TEMPLATE_VARIABLE + " '" + template + "' must use "
+            throw new IllegalArgumentException(TEMPLATE_OPTION + " '" + template + "' must use "
                     + DOCUMENT_SET_PLACEHOLDER + " or " + FILENAME_PLACEHOLDER
                     + ", or every task would name the same blob");
         }
@@ -109,7 +109,7 @@ public final class DocumentNames {
         try {
             checker.apply(sample);
         } catch (InvalidDocumentNameException e) {
-            throw new IllegalArgumentException(TEMPLATE_VARIABLE + " '" + template + "' does not make valid"
+            throw new IllegalArgumentException(TEMPLATE_OPTION + " '" + template + "' does not make valid"
                     + " document names: " + problem(e));
         }
         return template;

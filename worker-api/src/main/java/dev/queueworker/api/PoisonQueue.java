@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The poison queue {@code {CLIENT_ID}-tasks-poison} as an operator sees it: look at dead messages, take
+ * The poison queue {@code {clientId}-tasks-poison} as an operator sees it: look at dead messages, take
  * them for triage, put them back on the task queue, delete them. Obtained from
  * {@link QueueProvider#poisonQueue()}, whose task queue {@link #requeue} sends to.
  *

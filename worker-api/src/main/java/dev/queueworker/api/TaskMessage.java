@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A task message as it travels on the queue {@code {CLIENT_ID}-tasks}: the one owner of the wire
+ * A task message as it travels on the queue {@code {clientId}-tasks}: the one owner of the wire
  * format. The engine reads bodies with {@link #parse}, producers ({@code queue-worker submit}, the demo,
  * the test kit, your frontend if it is on the JVM) write them with {@link #builder}.
  *
@@ -37,7 +37,7 @@ import java.util.Objects;
  *     by {@link TaskHandler#validate};
  * <li>{@code webhook_url}: optional absolute http or https URL naming a host, at most
  *     {@value #MAX_WEBHOOK_URL_LENGTH} characters, no control characters;
- * <li>the whole body at most {@code WORKER_MAX_MESSAGE_BYTES} ({@value #DEFAULT_MAX_BYTES} by default)
+ * <li>the whole body at most the worker's {@code maxMessageBytes} ({@value #DEFAULT_MAX_BYTES} by default)
  *     UTF-8 bytes. Other top-level fields are ignored.
  * </ul>
  * Every violation is an {@link InvalidTaskException} whose message names the field, such as
@@ -46,7 +46,7 @@ import java.util.Objects;
  * @param taskId the {@code task_id}; nullable (then the queue message id is the task's id)
  * @param taskType the {@code task_type}
  * @param payload the {@code payload}; never null (empty when absent); treat as read-only
- * @param webhookUrl the {@code webhook_url}; nullable (then the worker's {@code WEBHOOK_URL})
+ * @param webhookUrl the {@code webhook_url}; nullable (then the worker's default webhook URL)
  */
 public record TaskMessage(String taskId, String taskType, ObjectNode payload, String webhookUrl) {
 
@@ -59,7 +59,7 @@ public record TaskMessage(String taskId, String taskType, ObjectNode payload, St
     public static final int MAX_TASK_ID_LENGTH = 256;
     public static final int MAX_TASK_TYPE_LENGTH = 64;
     public static final int MAX_WEBHOOK_URL_LENGTH = 2048;
-    /** The default limit of a whole body, in UTF-8 bytes ({@code WORKER_MAX_MESSAGE_BYTES}). */
+    /** The default limit of a whole body, in UTF-8 bytes (the worker's {@code maxMessageBytes}). */
     public static final int DEFAULT_MAX_BYTES = 64 * 1024;
     /** The task-type rule as a regular expression, for documents and schemas; {@link #isTaskType} applies it. */
     public static final String TASK_TYPE_REGEX = "[a-z0-9][a-z0-9._-]{0,63}";
@@ -321,7 +321,7 @@ public record TaskMessage(String taskId, String taskType, ObjectNode payload, St
      * @param messageId the queue message id: the task's id when the message has no {@code task_id}
      * @param attempt 1 on the first delivery, then the dequeue count
      * @param enqueuedAt when the message was put on the queue
-     * @param defaultWebhookUrl the worker's {@code WEBHOOK_URL}, used when the message names none; nullable
+     * @param defaultWebhookUrl the worker's default webhook URL, used when the message names none; nullable
      */
     public Task toTask(String messageId, int attempt, Instant enqueuedAt, String defaultWebhookUrl) {
         return new Task(taskId != null ? taskId : messageId, taskType, payload,
@@ -382,7 +382,7 @@ public record TaskMessage(String taskId, String taskType, ObjectNode payload, St
             return this;
         }
 
-        /** The {@code webhook_url}; without one, the worker's {@code WEBHOOK_URL}. */
+        /** The {@code webhook_url}; without one, the worker's default webhook URL. */
         public Builder webhookUrl(String webhookUrl) {
             this.webhookUrl = webhookUrl;
             return this;

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param url where to POST it
  * @param taskId the task's id
  * @param taskType the task's type; nullable when the message could not be decoded that far
- * @param clientId the worker's {@code CLIENT_ID}
+ * @param clientId the worker's client id
  * @param status completed or failed
  * @param result the handler's result on success; nullable
  * @param error what went wrong on failure; nullable

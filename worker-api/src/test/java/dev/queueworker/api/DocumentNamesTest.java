@@ -37,7 +37,7 @@ class DocumentNamesTest {
     @Test
     void templatesAreChecked() {
         assertThat(DocumentNames.checkTemplate(null)).isEqualTo("{filename}");
-        assertThatThrownBy(() -> DocumentNames.checkTemplate("docs/{name}")).hasMessageContaining("BLOB_NAME_TEMPLATE");
+        assertThatThrownBy(() -> DocumentNames.checkTemplate("docs/{name}")).hasMessageContaining("'blobNameTemplate'");
         assertThatThrownBy(() -> DocumentNames.checkTemplate("fixed.pdf")).hasMessageContaining("same blob");
     }
 

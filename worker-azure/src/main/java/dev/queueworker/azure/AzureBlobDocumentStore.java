@@ -45,7 +45,7 @@ import okhttp3.OkHttpClient;
  *
  * <pre>{@code
  * DocumentStore documents = AzureBlobDocumentStore.builder()
- *         .connectionString(System.getenv("AZURE_STORAGE_CONNECTION_STRING"))
+ *         .connectionString(connectionString)
  *         .containerName("documents")
  *         .build();
  * }</pre>
@@ -256,7 +256,7 @@ public final class AzureBlobDocumentStore implements DocumentStore {
             }
             if (status == 404 && BlobErrorCode.CONTAINER_NOT_FOUND.toString().equals(code)) {
                 return new PermanentException(what + " (container " + description
-                        + " does not exist; check AZURE_STORAGE_CONTAINER_NAME)", e, status, code);
+                        + " does not exist; check the container's name)", e, status, code);
             }
             if (status == 408 || status == 412 || status == 429 || status >= 500) {
                 return new RetryableException(what, e, status, code);
@@ -383,7 +383,7 @@ public final class AzureBlobDocumentStore implements DocumentStore {
         }
 
         /**
-         * The storage account's connection string ({@code AZURE_STORAGE_CONNECTION_STRING}), such as
+         * The storage account's connection string, such as
          * {@code UseDevelopmentStorage=true} or
          * {@code DefaultEndpointsProtocol=https;AccountName=…;AccountKey=…;EndpointSuffix=core.windows.net}.
          * Use either this or {@link #accountName(String)}.
@@ -391,20 +391,20 @@ public final class AzureBlobDocumentStore implements DocumentStore {
         public Builder connectionString(String connectionString) {
             if (connectionString == null || connectionString.isBlank()) {
                 throw new IllegalArgumentException(
-                        "connectionString (AZURE_STORAGE_CONNECTION_STRING) must not be empty");
+                        "'connectionString' must not be empty");
             }
             this.connectionString = connectionString.trim();
             return this;
         }
 
         /**
-         * The storage account's name ({@code AZURE_STORAGE_ACCOUNT_NAME}): 3–24 lowercase letters and
+         * The storage account's name: 3–24 lowercase letters and
          * digits. Requests authenticate with {@link #credential(TokenCredential)}. Use either this or
          * {@link #connectionString(String)}.
          */
         public Builder accountName(String accountName) {
             if (accountName == null || !ACCOUNT_NAME.matcher(accountName).matches()) {
-                throw new IllegalArgumentException("accountName (AZURE_STORAGE_ACCOUNT_NAME) must be 3 to 24 lowercase"
+                throw new IllegalArgumentException("'accountName' must be 3 to 24 lowercase"
                         + " letters and digits, was " + (accountName == null ? "null" : "'" + accountName + "'"));
             }
             this.accountName = accountName;
@@ -430,12 +430,12 @@ public final class AzureBlobDocumentStore implements DocumentStore {
         }
 
         /**
-         * The container ({@code AZURE_STORAGE_CONTAINER_NAME}, default {@value #DEFAULT_CONTAINER_NAME}):
+         * The container (default {@value #DEFAULT_CONTAINER_NAME}):
          * 3–63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.
          */
         public Builder containerName(String containerName) {
             if (containerName == null || !CONTAINER_NAME.matcher(containerName).matches()) {
-                throw new IllegalArgumentException("containerName (AZURE_STORAGE_CONTAINER_NAME) must be 3 to 63"
+                throw new IllegalArgumentException("'containerName' must be 3 to 63"
                         + " lowercase letters, digits and single hyphens, starting and ending with a letter or digit,"
                         + " was " + (containerName == null ? "null" : "'" + containerName + "'"));
             }
@@ -507,12 +507,12 @@ public final class AzureBlobDocumentStore implements DocumentStore {
          */
         public AzureBlobDocumentStore build() {
             if (connectionString != null && accountName != null) {
-                throw new IllegalStateException("set either connectionString (AZURE_STORAGE_CONNECTION_STRING) or"
-                        + " accountName (AZURE_STORAGE_ACCOUNT_NAME), not both");
+                throw new IllegalStateException("set either 'connectionString' or"
+                        + " 'accountName', not both");
             }
             if (connectionString == null && accountName == null) {
-                throw new IllegalStateException("set connectionString (AZURE_STORAGE_CONNECTION_STRING) or"
-                        + " accountName (AZURE_STORAGE_ACCOUNT_NAME)");
+                throw new IllegalStateException("set 'connectionString' or"
+                        + " 'accountName'");
             }
             BlobServiceClientBuilder service = new BlobServiceClientBuilder()
                     .retryOptions(SdkRetries.exponential(maxTries, tryTimeout, retryDelay, maxRetryDelay));
@@ -525,7 +525,7 @@ public final class AzureBlobDocumentStore implements DocumentStore {
                     service.connectionString(connectionString);
                 } catch (RuntimeException e) {
                     // The SDK's message could quote the string, and with it the account key: drop it.
-                    throw new IllegalArgumentException("connectionString (AZURE_STORAGE_CONNECTION_STRING) is not a"
+                    throw new IllegalArgumentException("'connectionString' is not a"
                             + " valid Azure Storage connection string (" + e.getClass().getSimpleName() + ")");
                 }
             } else {
@@ -537,8 +537,7 @@ public final class AzureBlobDocumentStore implements DocumentStore {
                 container = service.buildClient().getBlobContainerClient(containerName);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("the Azure Blob Storage settings are incomplete or invalid ("
-                        + e.getClass().getSimpleName() + "); check AZURE_STORAGE_CONNECTION_STRING or"
-                        + " AZURE_STORAGE_ACCOUNT_NAME");
+                        + e.getClass().getSimpleName() + "); check 'connectionString' or 'accountName'");
             }
             String url = container.getBlobContainerUrl();
             int query = url.indexOf('?');

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The {@link PoisonQueue} {@code {CLIENT_ID}-tasks-poison} on Azure Storage Queue: look at dead
+ * The {@link PoisonQueue} {@code {clientId}-tasks-poison} on Azure Storage Queue: look at dead
  * messages, put their original bodies back on the task queue, delete them. Obtained from
  * {@link AzureQueueProvider#poisonQueue()}, whose clients, retries and task queue it shares.
  *
@@ -46,13 +46,13 @@ public final class AzurePoisonQueue implements PoisonQueue {
         this.tasks = tasks;
     }
 
-    /** The poison queue's name, {@code {CLIENT_ID}-tasks-poison}. */
+    /** The poison queue's name, {@code {clientId}-tasks-poison}. */
     @Override
     public String name() {
         return poison.getQueueName();
     }
 
-    /** The task queue {@link #requeue} sends to, {@code {CLIENT_ID}-tasks}. */
+    /** The task queue {@link #requeue} sends to, {@code {clientId}-tasks}. */
     @Override
     public String taskQueueName() {
         return tasks.getQueueName();

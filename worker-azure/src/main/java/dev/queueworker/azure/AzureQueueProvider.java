@@ -35,12 +35,12 @@ import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 
 /**
- * The task queue {@code {CLIENT_ID}-tasks} and its poison queue {@code {CLIENT_ID}-tasks-poison} on
+ * The task queue {@code {clientId}-tasks} and its poison queue {@code {clientId}-tasks-poison} on
  * Azure Storage Queue.
  *
  * <pre>{@code
  * AzureQueueProvider queue = AzureQueueProvider.builder()
- *         .connectionString(System.getenv("AZURE_STORAGE_CONNECTION_STRING"))
+ *         .connectionString(connectionString)
  *         .clientId("southhaven")
  *         .okHttpClient(sharedOkHttpClient)   // one HTTP stack with the webhook notifier
  *         .build();
@@ -69,7 +69,7 @@ public final class AzureQueueProvider implements QueueProvider {
     private final QueueClient poison;
     private final MessageEncoding encoding;
 
-    /** How {@link #send} stores bodies: {@code QUEUE_MESSAGE_ENCODING}. */
+    /** How {@link #send} stores bodies. */
     public enum MessageEncoding {
         /** Plain UTF-8 text (the default). */
         NONE,
@@ -341,11 +341,11 @@ public final class AzureQueueProvider implements QueueProvider {
      */
     public static String checkClientId(String clientId) {
         if (clientId == null || clientId.isEmpty()) {
-            return "CLIENT_ID must not be empty";
+            return "'clientId' must not be empty";
         }
         for (String name : new String[] {clientId + "-tasks", clientId + "-tasks-poison"}) {
             if (!QUEUE_NAME.matcher(name).matches()) {
-                return "CLIENT_ID '" + clientId + "' cannot name an Azure queue: '" + name
+                return "clientId '" + clientId + "' cannot name an Azure queue: '" + name
                         + "' must be 3-63 lowercase letters, digits and single hyphens, starting with a letter or digit";
             }
         }
@@ -377,26 +377,26 @@ public final class AzureQueueProvider implements QueueProvider {
         }
 
         /**
-         * The storage account's connection string ({@code AZURE_STORAGE_CONNECTION_STRING}), including
+         * The storage account's connection string, including
          * Azurite's {@code UseDevelopmentStorage=true}. Use either this or {@link #accountName(String)}.
          */
         public Builder connectionString(String connectionString) {
             if (connectionString == null || connectionString.isBlank()) {
                 throw new IllegalArgumentException(
-                        "connectionString (AZURE_STORAGE_CONNECTION_STRING) must not be empty");
+                        "'connectionString' must not be empty");
             }
             this.connectionString = connectionString.trim();
             return this;
         }
 
         /**
-         * The storage account's name ({@code AZURE_STORAGE_ACCOUNT_NAME}): 3–24 lowercase letters and
+         * The storage account's name: 3–24 lowercase letters and
          * digits; requests authenticate with {@link #credential(TokenCredential)} and go to
          * {@code https://<account>.queue.core.windows.net}. Use either this or {@link #connectionString(String)}.
          */
         public Builder accountName(String accountName) {
             if (accountName == null || !accountName.matches("[a-z0-9]{3,24}")) {
-                throw new IllegalArgumentException("accountName (AZURE_STORAGE_ACCOUNT_NAME) must be 3 to 24 lowercase"
+                throw new IllegalArgumentException("'accountName' must be 3 to 24 lowercase"
                         + " letters and digits, was " + (accountName == null ? "null" : "'" + accountName + "'"));
             }
             this.accountName = accountName;
@@ -409,7 +409,7 @@ public final class AzureQueueProvider implements QueueProvider {
             return this;
         }
 
-        /** {@code CLIENT_ID}: the queues are {@code {clientId}-tasks} and {@code {clientId}-tasks-poison}. */
+        /** The client: the queues are {@code {clientId}-tasks} and {@code {clientId}-tasks-poison}. */
         public Builder clientId(String clientId) {
             String problem = checkClientId(clientId);
             if (problem != null) {
@@ -419,7 +419,7 @@ public final class AzureQueueProvider implements QueueProvider {
             return this;
         }
 
-        /** {@code QUEUE_MESSAGE_ENCODING}: how {@link AzureQueueProvider#send} stores bodies. */
+        /** How {@link AzureQueueProvider#send} stores bodies. */
         public Builder messageEncoding(MessageEncoding encoding) {
             this.encoding = Objects.requireNonNull(encoding, "'encoding' cannot be null.");
             return this;
@@ -438,21 +438,21 @@ public final class AzureQueueProvider implements QueueProvider {
         }
 
         /**
-         * How often one call is tried in all before it fails ({@code AZURE_STORAGE_MAX_TRIES}, 1 to 20,
+         * How often one call is tried in all before it fails (1 to 20,
          * default 3). Kept short, so that during an outage a call fails within about half a minute and
          * the engine's own backoff takes over.
          */
         public Builder maxTries(int maxTries) {
             if (maxTries < 1 || maxTries > 20) {
-                throw new IllegalArgumentException("maxTries (AZURE_STORAGE_MAX_TRIES) must be 1 to 20, was " + maxTries);
+                throw new IllegalArgumentException("'maxTries' must be 1 to 20, was " + maxTries);
             }
             this.maxTries = maxTries;
             return this;
         }
 
-        /** How long one try of one call may take ({@code AZURE_STORAGE_TRY_TIMEOUT}, default 10 s). */
+        /** How long one try of one call may take (default 10 s). */
         public Builder tryTimeout(Duration tryTimeout) {
-            this.tryTimeout = SdkRetries.positive("tryTimeout (AZURE_STORAGE_TRY_TIMEOUT)", tryTimeout);
+            this.tryTimeout = SdkRetries.positive("'tryTimeout'", tryTimeout);
             return this;
         }
 
@@ -475,8 +475,8 @@ public final class AzureQueueProvider implements QueueProvider {
          */
         public AzureQueueProvider build() {
             if ((connectionString == null) == (accountName == null)) {
-                throw new IllegalStateException("set exactly one of connectionString (AZURE_STORAGE_CONNECTION_STRING)"
-                        + " and accountName (AZURE_STORAGE_ACCOUNT_NAME)");
+                throw new IllegalStateException("set exactly one of 'connectionString'"
+                        + " and 'accountName'");
             }
             QueueServiceClientBuilder service = new QueueServiceClientBuilder()
                     .messageEncoding(QueueMessageEncoding.NONE)
@@ -496,12 +496,11 @@ public final class AzureQueueProvider implements QueueProvider {
                 client = service.buildClient();
             } catch (IllegalArgumentException e) {
                 // The SDK's message could quote the connection string, and with it the key: drop it.
-                throw new IllegalArgumentException("connectionString (AZURE_STORAGE_CONNECTION_STRING) is not a valid"
+                throw new IllegalArgumentException("'connectionString' is not a valid"
                         + " Azure Storage connection string (" + e.getClass().getSimpleName() + ")");
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("the Azure Storage settings are invalid ("
-                        + e.getClass().getSimpleName() + "); check AZURE_STORAGE_CONNECTION_STRING or"
-                        + " AZURE_STORAGE_ACCOUNT_NAME");
+                        + e.getClass().getSimpleName() + "); check 'connectionString' or 'accountName'");
             }
             QueueClient tasks = client.getQueueClient(clientId + "-tasks");
             QueueClient poison = client.getQueueClient(clientId + "-tasks-poison");

@@ -15,9 +15,6 @@ import dev.queueworker.api.Task;
  */
 public final class BlobNames {
 
-    /** The environment variable holding the template. */
-    public static final String TEMPLATE_VARIABLE = DocumentNames.TEMPLATE_VARIABLE;
-
     /** The template used when none is configured: the payload's {@code filename} as it is. */
     public static final String DEFAULT_TEMPLATE = DocumentNames.DEFAULT_TEMPLATE;
 
@@ -37,9 +34,9 @@ public final class BlobNames {
     }
 
     /**
-     * Checks a {@code BLOB_NAME_TEMPLATE} against Azure's rules; see {@link DocumentNames#checkTemplate}.
+     * Checks a blob name template against Azure's rules; see {@link DocumentNames#checkTemplate}.
      *
-     * @throws IllegalArgumentException naming {@code BLOB_NAME_TEMPLATE}
+     * @throws IllegalArgumentException naming the option {@code 'blobNameTemplate'}
      */
     public static String checkTemplate(String template) {
         return DocumentNames.checkTemplate(template, AzureBlobDocumentStore::checkBlobName);

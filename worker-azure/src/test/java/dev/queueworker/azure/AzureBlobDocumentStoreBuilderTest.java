@@ -37,29 +37,29 @@ class AzureBlobDocumentStoreBuilderTest {
         }
         for (String bad : new String[] {"ab", "Documents", "-abc", "abc-", "a--b", "a_b", "x".repeat(64), ""}) {
             assertThatThrownBy(() -> AzureBlobDocumentStore.builder().containerName(bad)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AZURE_STORAGE_CONTAINER_NAME");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'containerName'");
         }
         assertThatThrownBy(() -> AzureBlobDocumentStore.builder().containerName(null))
-                .hasMessageContaining("AZURE_STORAGE_CONTAINER_NAME");
+                .hasMessageContaining("'containerName'");
     }
 
     @Test
     void accountNamesFollowAzuresRules() {
         for (String bad : new String[] {"ab", "South", "south-haven", "x".repeat(25)}) {
             assertThatThrownBy(() -> AzureBlobDocumentStore.builder().accountName(bad)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AZURE_STORAGE_ACCOUNT_NAME");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'accountName'");
         }
     }
 
     @Test
     void exactlyOneWayToReachTheAccountIsRequired() {
         assertThatThrownBy(() -> AzureBlobDocumentStore.builder().build()).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING").hasMessageContaining("AZURE_STORAGE_ACCOUNT_NAME");
+                .hasMessageContaining("'connectionString'").hasMessageContaining("'accountName'");
         assertThatThrownBy(() -> AzureBlobDocumentStore.builder().connectionString("UseDevelopmentStorage=true")
                 .accountName("southhaven").build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> AzureBlobDocumentStore.builder().connectionString(" "))
-                .hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING");
+                .hasMessageContaining("'connectionString'");
     }
 
     @Test
@@ -67,7 +67,7 @@ class AzureBlobDocumentStoreBuilderTest {
         String bad = "DefaultEndpointsProtocol=https;AccountKey=" + SECRET_KEY + ";NoAccountNameHere";
 
         assertThatThrownBy(() -> AzureBlobDocumentStore.builder().connectionString(bad).createContainer(false).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'connectionString'")
                 .satisfies(e -> {
                     for (Throwable t = e; t != null; t = t.getCause()) {
                         assertThat(String.valueOf(t.getMessage())).doesNotContain(SECRET_KEY);

@@ -59,7 +59,7 @@ class AzureBlobDocumentStoreIT {
                     assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.errorCode()).isEqualTo("ContainerNotFound");
                 })
-                .hasMessageContaining("AZURE_STORAGE_CONTAINER_NAME");
+                .hasMessageContaining("does not exist; check the container's name");
         assertThatThrownBy(() -> put(store, "doc.txt", "x")).isInstanceOf(PermanentException.class)
                 .hasMessageContaining("ContainerNotFound");
     }

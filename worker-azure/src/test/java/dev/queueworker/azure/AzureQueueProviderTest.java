@@ -12,7 +12,7 @@ class AzureQueueProviderTest {
         assertThat(AzureQueueProvider.checkClientId("southhaven")).isNull();
         assertThat(AzureQueueProvider.checkClientId("south-haven-2")).isNull();
         assertThat(AzureQueueProvider.checkClientId("South_Haven"))
-                .contains("CLIENT_ID 'South_Haven' cannot name an Azure queue")
+                .contains("clientId 'South_Haven' cannot name an Azure queue")
                 .contains("'South_Haven-tasks' must be 3-63 lowercase letters, digits and single hyphens");
         assertThat(AzureQueueProvider.checkClientId("a--b")).contains("single hyphens");
         assertThat(AzureQueueProvider.checkClientId("-ab")).isNotNull();
@@ -20,28 +20,28 @@ class AzureQueueProviderTest {
         assertThat(AzureQueueProvider.checkClientId("x".repeat(51))).contains("-tasks-poison");
         assertThat(AzureQueueProvider.checkClientId("")).contains("must not be empty");
         assertThatThrownBy(() -> AzureQueueProvider.builder().clientId("Bad Name"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLIENT_ID 'Bad Name'");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clientId 'Bad Name'");
     }
 
     @Test
     void needsExactlyOneWayToAuthenticate() {
         assertThatThrownBy(() -> AzureQueueProvider.builder().build())
-                .hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING").hasMessageContaining("AZURE_STORAGE_ACCOUNT_NAME");
+                .hasMessageContaining("'connectionString'").hasMessageContaining("'accountName'");
         assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString("x").accountName("acct").build())
                 .isInstanceOf(IllegalStateException.class);
     }
 
     @Test
-    void settingsAreCheckedWhenSetAndNameTheirVariable() {
+    void settingsAreCheckedWhenSetAndNameTheirOption() {
         assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString(" "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'connectionString'");
         assertThatThrownBy(() -> AzureQueueProvider.builder().accountName("My_Account"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("AZURE_STORAGE_ACCOUNT_NAME").hasMessageContaining("'My_Account'");
+                .hasMessageContaining("'accountName'").hasMessageContaining("'My_Account'");
         assertThatThrownBy(() -> AzureQueueProvider.builder().maxTries(0))
-                .hasMessageContaining("AZURE_STORAGE_MAX_TRIES").hasMessageContaining("was 0");
+                .hasMessageContaining("'maxTries'").hasMessageContaining("was 0");
         assertThatThrownBy(() -> AzureQueueProvider.builder().tryTimeout(Duration.ZERO))
-                .hasMessageContaining("AZURE_STORAGE_TRY_TIMEOUT");
+                .hasMessageContaining("'tryTimeout'");
         assertThatThrownBy(() -> AzureQueueProvider.builder().retryDelay(Duration.ofSeconds(-1)))
                 .hasMessageContaining("retryDelay");
         assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString("UseDevelopmentStorage=true")
@@ -53,7 +53,7 @@ class AzureQueueProviderTest {
     void aBrokenConnectionStringIsNamedButNeverEchoed() {
         String secret = "AccountName=acct;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==;Garbage";
         assertThatThrownBy(() -> AzureQueueProvider.builder().connectionString(secret).createQueues(false).build())
-                .hasMessageContaining("AZURE_STORAGE_CONNECTION_STRING")
+                .hasMessageContaining("'connectionString'")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2VjcmV0LWtleS12YWx1ZQ=="));
     }
 }

@@ -122,10 +122,10 @@ class BlobNamesTest {
                 "{{filename}}", "fixed.pdf", "/{filename}", "../{filename}", "{document_set}//{filename}",
                 "{filename}/", "{filename}.", "a\u0001{filename}"}) {
             assertThatThrownBy(() -> BlobNames.checkTemplate(bad)).as("'%s'", bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("BLOB_NAME_TEMPLATE");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("'blobNameTemplate'");
             Task task = task(payload().put("filename", "a.pdf").put("document_set", "s"));
             assertThatThrownBy(() -> BlobNames.forTask(task, bad)).as("'%s'", bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("BLOB_NAME_TEMPLATE");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("'blobNameTemplate'");
         }
     }
 

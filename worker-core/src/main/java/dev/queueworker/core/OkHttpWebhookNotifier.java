@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * WebhookNotifier notifier = OkHttpWebhookNotifier.builder()
- *         .secret(System.getenv("WEBHOOK_SECRET"))      // nullable: unsigned
+ *         .secret(secret)                               // nullable: unsigned
  *         .allowedHosts(List.of("app.example", "*.hooks.example"))
  *         .readTimeout(Duration.ofSeconds(10))
  *         .maxAttempts(3)

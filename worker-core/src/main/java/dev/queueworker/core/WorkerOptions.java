@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Worker} behaves; immutable, from {@link #builder()}, checked when built. The runner
- * fills it from the environment variables named on each option (see docs/configuration.md).
+ * How a {@link Worker} behaves; immutable, from {@link #builder()}, checked when built. Errors
+ * name the option; the daemon maps its environment variables to these options (see
+ * docs/configuration.md).
  *
  * <pre>{@code
  * WorkerOptions options = WorkerOptions.builder()
@@ -79,13 +80,13 @@ public final class WorkerOptions {
         return b;
     }
 
-    /** {@code CLIENT_ID}: names the queues and appears in every webhook. Default {@code default}. */
+    /** Names the queues and appears in every webhook. Default {@code default}. */
     public String clientId() {
         return clientId;
     }
 
     /**
-     * {@code WORKER_MAX_MESSAGES}: the most messages one receive asks for, 1 to 32. Default 10. A
+     * The most messages one receive asks for, 1 to 32. Default 10. A
      * worker holds at most {@code concurrency + min(maxMessages, 2 × concurrency)} messages: the extra
      * batch is received ahead, under lease, so that slots do not wait for a receive.
      */
@@ -93,60 +94,60 @@ public final class WorkerOptions {
         return maxMessages;
     }
 
-    /** {@code WORKER_CONCURRENCY}: how many tasks run at once. Default: {@link #maxMessages()}. */
+    /** How many tasks run at once. Default: {@link #maxMessages()}. */
     public int concurrency() {
         return concurrency;
     }
 
-    /** {@code WORKER_VISIBILITY_TIMEOUT}: how long a received message stays hidden per lease. Default 30 s. */
+    /** How long a received message stays hidden per lease. Default 30 s. */
     public Duration visibilityTimeout() {
         return visibilityTimeout;
     }
 
-    /** {@code WORKER_POLLING_INTERVAL}: the longest wait between receives on an empty queue. Default 5 s. */
+    /** The longest wait between receives on an empty queue. Default 5 s. */
     public Duration pollingInterval() {
         return pollingInterval;
     }
 
-    /** {@code WORKER_MIN_POLLING_INTERVAL}: the first wait after an empty receive. Default 250 ms. */
+    /** The first wait after an empty receive. Default 250 ms. */
     public Duration minPollingInterval() {
         return minPollingInterval;
     }
 
-    /** {@code WORKER_MAX_DEQUEUE_COUNT}: attempts before a task is poison. Default 5. */
+    /** Attempts before a task is poison. Default 5. */
     public int maxDequeueCount() {
         return maxDequeueCount;
     }
 
-    /** {@code WORKER_RETRY_BASE_DELAY}: the backoff after a first failed attempt, doubling. Default 10 s. */
+    /** The backoff after a first failed attempt, doubling. Default 10 s. */
     public Duration retryBaseDelay() {
         return retryBaseDelay;
     }
 
-    /** {@code WORKER_RETRY_MAX_DELAY}: the longest retry backoff. Default 10 min. */
+    /** The longest retry backoff. Default 10 min. */
     public Duration retryMaxDelay() {
         return retryMaxDelay;
     }
 
-    /** {@code WORKER_SHUTDOWN_TIMEOUT}: how long a shutdown lets running tasks finish. Default 30 s. */
+    /** How long a shutdown lets running tasks finish. Default 30 s. */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }
 
-    /** {@code WEBHOOK_URL}: where outcomes go when a message names no {@code webhook_url}; nullable. */
+    /** Where outcomes go when a message names no {@code webhook_url}; nullable. */
     public String defaultWebhookUrl() {
         return defaultWebhookUrl;
     }
 
     /**
-     * {@code WEBHOOK_MAX_ATTEMPTS}: how many times an undelivered webhook kept on the queue is tried
+     * How many times an undelivered webhook kept on the queue is tried
      * before it goes to the poison queue. Default 100 (about 16 hours at the default backoff).
      */
     public int webhookMaxAttempts() {
         return webhookMaxAttempts;
     }
 
-    /** {@code WORKER_MAX_MESSAGE_BYTES}: the largest body accepted. Default 64 KiB. */
+    /** The largest body accepted. Default 64 KiB. */
     public int maxMessageBytes() {
         return maxMessageBytes;
     }

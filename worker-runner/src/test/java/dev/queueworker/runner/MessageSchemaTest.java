@@ -64,7 +64,7 @@ class MessageSchemaTest {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         schema = registry.getSchema(Files.readString(repoRoot.resolve("docs/message.schema.json")));
         // The local model and a file store under a temporary directory: no service needed.
-        ai = AiHandlers.create(AiSettings.fromEnvironment(Map.of("WORKER_DATA_DIR", dataDir.toString())));
+        ai = AiHandlers.create(AiSettings.builder().dataDir(dataDir).build());
     }
 
     @AfterAll

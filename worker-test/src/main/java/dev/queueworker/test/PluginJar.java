@@ -38,6 +38,19 @@ public final class PluginJar {
      * @throws IllegalStateException when the source does not compile (the compiler's messages go to standard error)
      */
     public static Path build(Path jar, String className, String source) {
+        return build(jar, className, source, java.util.Map.of(TaskHandler.class, java.util.List.of(className)));
+    }
+
+    /**
+     * Compiles {@code source} (the whole compilation unit of {@code className}; nested classes are
+     * named by their binary names, {@code example.Plugin$Factory}) and writes a plugin jar declaring
+     * {@code services}: for each SPI, such as {@code QueueProviderFactory}, the classes that implement it.
+     *
+     * @return {@code jar}
+     * @throws IllegalStateException when the source does not compile (the compiler's messages go to standard error)
+     */
+    public static Path build(Path jar, String className, String source,
+            java.util.Map<Class<?>, java.util.List<String>> services) {
         try {
             Path work = Files.createTempDirectory("plugin-src-");
             Path src = work.resolve(className.replace('.', '/') + ".java");
@@ -59,8 +72,10 @@ public final class PluginJar {
                     out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                     out.write(Files.readAllBytes(f));
                 }
-                out.putNextEntry(new JarEntry("META-INF/services/" + TaskHandler.class.getName()));
-                out.write((className + "\n").getBytes(StandardCharsets.UTF_8));
+                for (java.util.Map.Entry<Class<?>, java.util.List<String>> service : services.entrySet()) {
+                    out.putNextEntry(new JarEntry("META-INF/services/" + service.getKey().getName()));
+                    out.write((String.join("\n", service.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
+                }
             }
             return jar;
         } catch (IOException e) {

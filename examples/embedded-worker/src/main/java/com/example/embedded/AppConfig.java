@@ -1,6 +1,5 @@
 package com.example.embedded;
 
-import dev.queueworker.api.EnvironmentVariables;
 import dev.queueworker.core.WebhookSignature;
 import java.time.Duration;
 
@@ -21,7 +20,7 @@ public record AppConfig(
         Duration pollingInterval,
         Duration shutdownTimeout) {
 
-    public static AppConfig from(EnvironmentVariables env) {
+    public static AppConfig from(Env env) {
         String connectionString = env.string("AZURE_STORAGE_CONNECTION_STRING").orElseThrow(() ->
                 new IllegalArgumentException("AZURE_STORAGE_CONNECTION_STRING must be set"
                         + " (UseDevelopmentStorage=true for a local Azurite)"));

@@ -1,6 +1,5 @@
 package com.example.embedded;
 
-import dev.queueworker.api.EnvironmentVariables;
 import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.core.OkHttpWebhookNotifier;
@@ -32,7 +31,7 @@ public final class EmbeddedWorkerApp {
         AppConfig config;
         Worker worker;
         try {
-            config = AppConfig.from(EnvironmentVariables.of(System.getenv()));
+            config = AppConfig.from(Env.of(System.getenv()));
             worker = createWorker(config).start();
         } catch (IllegalArgumentException e) {
             // One line that names the variable; never a stack trace, never a secret.

@@ -3,7 +3,6 @@ package com.example.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.queueworker.api.EnvironmentVariables;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +13,7 @@ class AppConfigTest {
     private static final String CONNECTION = "UseDevelopmentStorage=true";
 
     private static AppConfig read(Map<String, String> variables) {
-        return AppConfig.from(EnvironmentVariables.of(Map.copyOf(variables)));
+        return AppConfig.from(Env.of(Map.copyOf(variables)));
     }
 
     @Test

@@ -38,7 +38,7 @@ final class OutcomePolicy {
 
     /**
      * Before the handler runs: a type nobody handles, or a message received more often than
-     * {@code WORKER_MAX_DEQUEUE_COUNT} (its last run never reported back), is poison.
+     * {@code maxDequeueCount} (its last run never reported back), is poison.
      */
     Optional<Poison> beforeRun(String taskType, Collection<String> knownTypes, int attempt) {
         if (!knownTypes.contains(taskType)) {
@@ -46,7 +46,7 @@ final class OutcomePolicy {
                     + String.join(", ", new TreeSet<>(knownTypes)) + ")", INVALID_MESSAGE));
         }
         if (attempt > options.maxDequeueCount()) {
-            return Optional.of(new Poison("gave up after " + (attempt - 1) + " attempts (WORKER_MAX_DEQUEUE_COUNT is "
+            return Optional.of(new Poison("gave up after " + (attempt - 1) + " attempts (maxDequeueCount is "
                     + options.maxDequeueCount() + ")", "MaxDequeueCountExceeded"));
         }
         return Optional.empty();
@@ -66,7 +66,7 @@ final class OutcomePolicy {
             return new Poison(describe(failure), failure.getClass().getSimpleName());
         }
         if (attempt >= options.maxDequeueCount()) {
-            return new Poison("failed " + attempt + " times (WORKER_MAX_DEQUEUE_COUNT is " + options.maxDequeueCount()
+            return new Poison("failed " + attempt + " times (maxDequeueCount is " + options.maxDequeueCount()
                     + "); last error: " + describe(failure), failure.getClass().getSimpleName());
         }
         return new Decision.Retry(Backoff.retryDelay(attempt, options.retryBaseDelay(), options.retryMaxDelay(), random));
@@ -89,7 +89,7 @@ final class OutcomePolicy {
             case DELIVERED, SKIPPED -> Decision.COMPLETE;
             case REJECTED, REFUSED -> notTaken(delivery);
             case RETRY_LATER -> attempt >= options.webhookMaxAttempts()
-                    ? new Poison("webhook undeliverable after " + attempt + " attempts (WEBHOOK_MAX_ATTEMPTS): "
+                    ? new Poison("webhook undeliverable after " + attempt + " attempts (webhookMaxAttempts is " + options.webhookMaxAttempts() + "): "
                             + delivery.detail(), "WebhookUndeliverable")
                     : new Decision.Retry(Backoff.retryDelay(attempt + 1, options.retryBaseDelay(),
                             options.retryMaxDelay(), random));

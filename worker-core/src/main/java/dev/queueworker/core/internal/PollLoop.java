@@ -21,7 +21,7 @@ import org.slf4j.Logger;
  *
  * <p><b>Capacity.</b> The loop holds at most {@code concurrency + prefetch} messages (running,
  * waiting for a slot, or asked for by a receive in flight), where {@code prefetch} is one batch:
- * {@code min(WORKER_MAX_MESSAGES, 2 × concurrency)}. Each receive reserves what it asks for; each
+ * {@code min(maxMessages, 2 × concurrency)}. Each receive reserves what it asks for; each
  * finished message gives one back. As in the Azure Functions queue trigger (batchSize,
  * newBatchThreshold), a new receive starts while handlers still run, as soon as half a batch of
  * capacity is free; unlike it, up to {@link #MAX_RECEIVES_IN_FLIGHT} receives may be in flight while
@@ -30,7 +30,7 @@ import org.slf4j.Logger;
  * <p><b>States</b> ({@link Mode}): {@code PROBING} runs one receive at a time (at start, after a
  * timer); a receive that returns messages makes it {@code FLOWING}; an empty or failed receive with
  * none other in flight makes it {@code BACKING_OFF}, waiting on a timer that grows from
- * {@code WORKER_MIN_POLLING_INTERVAL} to {@code WORKER_POLLING_INTERVAL}, so an idle worker costs
+ * {@code minPollingInterval} to {@code pollingInterval}, so an idle worker costs
  * what it did with one receive at a time. {@code STOPPED} is final.
  *
  * <p><b>Threads.</b> The first receive runs on a poller thread; a timed one on the scheduler's

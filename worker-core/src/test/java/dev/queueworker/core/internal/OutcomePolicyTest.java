@@ -35,7 +35,7 @@ class OutcomePolicyTest {
     void aFailureOnTheLastAttemptIsPoisonNamingTheCountAndTheError() {
         Decision decision = policy.afterRun(3, new IllegalStateException("disk on fire"));
 
-        assertThat(decision).isEqualTo(new Poison("failed 3 times (WORKER_MAX_DEQUEUE_COUNT is 3); last error: "
+        assertThat(decision).isEqualTo(new Poison("failed 3 times (maxDequeueCount is 3); last error: "
                 + "IllegalStateException: disk on fire", "IllegalStateException"));
     }
 
@@ -52,7 +52,7 @@ class OutcomePolicyTest {
         assertThat(policy.beforeRun("nope", Set.of("echo", "block"), 1)).contains(
                 new Poison("task_type: unknown type 'nope' (known: block, echo)", "InvalidMessage"));
         assertThat(policy.beforeRun("echo", Set.of("echo"), 4)).contains(
-                new Poison("gave up after 3 attempts (WORKER_MAX_DEQUEUE_COUNT is 3)", "MaxDequeueCountExceeded"));
+                new Poison("gave up after 3 attempts (maxDequeueCount is 3)", "MaxDequeueCountExceeded"));
         assertThat(policy.beforeRun("echo", Set.of("echo"), 3)).isEmpty();
     }
 
@@ -73,7 +73,7 @@ class OutcomePolicyTest {
         assertThat(policy.afterRedelivery(1, delivery(Outcome.RETRY_LATER, "HTTP 503")))
                 .isEqualTo(new Retry(Duration.ofSeconds(20)));
         assertThat(policy.afterRedelivery(4, delivery(Outcome.RETRY_LATER, "HTTP 503"))).isEqualTo(
-                new Poison("webhook undeliverable after 4 attempts (WEBHOOK_MAX_ATTEMPTS): HTTP 503",
+                new Poison("webhook undeliverable after 4 attempts (webhookMaxAttempts is 4): HTTP 503",
                         "WebhookUndeliverable"));
         assertThat(policy.afterRedelivery(2, delivery(Outcome.DELIVERED, "HTTP 200"))).isEqualTo(Decision.COMPLETE);
         assertThat(policy.afterRedelivery(2, delivery(Outcome.SKIPPED, "off"))).isEqualTo(Decision.COMPLETE);

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Bounds on one document parse, each named after the environment variable that sets it.
+ * Bounds on one document parse, each named after the option that sets it.
  *
- * @param maxBytes      most bytes read from the document ({@code INGEST_MAX_BYTES}); a longer document
+ * @param maxBytes      most bytes read from the document ({@code maxBytes}); a longer document
  *                      is a permanent failure
- * @param maxCharacters most characters of text kept ({@code INGEST_MAX_CHARACTERS}); the rest is
+ * @param maxCharacters most characters of text kept ({@code maxCharacters}); the rest is
  *                      dropped and the result says {@code truncated}
- * @param timeout       longest a parse may run ({@code INGEST_PARSE_TIMEOUT}); a slower one is
+ * @param timeout       longest a parse may run ({@code parseTimeout}); a slower one is
  *                      abandoned as a permanent failure
  */
 public record ParseLimits(long maxBytes, int maxCharacters, Duration timeout) {
@@ -19,15 +19,15 @@ public record ParseLimits(long maxBytes, int maxCharacters, Duration timeout) {
 
     public ParseLimits {
         if (maxBytes <= 0) {
-            throw new IllegalArgumentException("INGEST_MAX_BYTES must be a positive number of bytes, was " + maxBytes);
+            throw new IllegalArgumentException("'maxBytes' must be a positive number of bytes, was " + maxBytes);
         }
         if (maxCharacters <= 0) {
             throw new IllegalArgumentException(
-                    "INGEST_MAX_CHARACTERS must be a positive number of characters, was " + maxCharacters);
+                    "'maxCharacters' must be a positive number of characters, was " + maxCharacters);
         }
-        Objects.requireNonNull(timeout, "INGEST_PARSE_TIMEOUT cannot be null.");
+        Objects.requireNonNull(timeout, "'parseTimeout' cannot be null.");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("INGEST_PARSE_TIMEOUT must be a positive duration, was " + timeout);
+            throw new IllegalArgumentException("'parseTimeout' must be a positive duration, was " + timeout);
         }
     }
 

@@ -149,7 +149,7 @@ public final class TikaDocumentParser {
      * @return the text, never blank
      * @throws PermanentException the document cannot give text: empty, blank, binary bytes read as
      *                            text, encrypted, corrupt, unsupported, a zip bomb, larger than
-     *                            {@code INGEST_MAX_BYTES} or slower than {@code INGEST_PARSE_TIMEOUT}
+     *                            {@code maxBytes} or slower than {@code parseTimeout}
      * @throws RetryableException reading {@code content} failed, the calling thread was interrupted,
      *                            or no parser thread became free in time
      */
@@ -173,7 +173,7 @@ public final class TikaDocumentParser {
 
         try {
             if (!threads.tryAcquire(limits.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new RetryableException("no parser thread became free for " + name + " within INGEST_PARSE_TIMEOUT ("
+                throw new RetryableException("no parser thread became free for " + name + " within 'parseTimeout' ("
                         + describe(limits.timeout()) + "): all " + maxThreads
                         + " are taken, by other parses or by abandoned ones that ignore interrupts");
             }
@@ -204,7 +204,7 @@ public final class TikaDocumentParser {
         } catch (TimeoutException e) {
             metered.abandon();
             future.cancel(true);
-            throw new PermanentException(name + " took longer than INGEST_PARSE_TIMEOUT (" + describe(limits.timeout())
+            throw new PermanentException(name + " took longer than 'parseTimeout' (" + describe(limits.timeout())
                     + ") to parse and was abandoned");
         } catch (InterruptedException e) {
             metered.abandon();
@@ -347,7 +347,7 @@ public final class TikaDocumentParser {
     }
 
     private PermanentException tooLarge(String name, String size) {
-        return new PermanentException(name + " is larger than INGEST_MAX_BYTES: " + size + ", the limit is "
+        return new PermanentException(name + " is larger than 'maxBytes': " + size + ", the limit is "
                 + limits.maxBytes() + " bytes" + binaryUnits(limits.maxBytes()));
     }
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The PostgreSQL connection given by {@code DATABASE_URL}, in either of its two usual forms:
+ * The PostgreSQL connection given by {@code databaseUrl}, in either of its two usual forms:
  *
  * <pre>
  * postgresql://user:password@host:5432/database?sslmode=require   (also postgres://; libpq's form)
@@ -25,7 +25,7 @@ import java.util.Objects;
  * <p>No message and no {@link #toString()} contains the password.
  */
 public final class DatabaseUrl {
-    static final String VARIABLE = "DATABASE_URL";
+    static final String OPTION = "'databaseUrl'";
     private static final int DEFAULT_PORT = 5432;
 
     private final String host;
@@ -46,9 +46,9 @@ public final class DatabaseUrl {
     }
 
     /**
-     * Parses a {@code DATABASE_URL} value.
+     * Parses a {@code databaseUrl} value.
      *
-     * @throws IllegalArgumentException naming {@code DATABASE_URL} and what is wrong (never echoing the value)
+     * @throws IllegalArgumentException naming {@code databaseUrl} and what is wrong (never echoing the value)
      */
     public static DatabaseUrl parse(String value) {
         if (value == null || value.isBlank()) {
@@ -273,6 +273,6 @@ public final class DatabaseUrl {
     }
 
     private static IllegalArgumentException invalid(String problem) {
-        return new IllegalArgumentException(VARIABLE + " " + problem);
+        return new IllegalArgumentException(OPTION + " " + problem);
     }
 }

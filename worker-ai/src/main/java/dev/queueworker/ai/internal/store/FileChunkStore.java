@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.queueworker.ai.ChunkStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.embedding.Embedding;
@@ -115,6 +116,9 @@ public final class FileChunkStore implements ChunkStore {
         Set<String> removed = new HashSet<>(ids);
         if (old != null) {
             removed.addAll(old.ids);
+        }
+        if (removed.isEmpty()) {
+            return; // deleting a document that has no chunks: nothing to write
         }
         InMemoryEmbeddingStore<TextSegment> next = InMemoryEmbeddingStore.merge(List.of(current));
         next.removeAll(removed);

@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.queueworker.ai.ChunkStore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
@@ -59,7 +60,9 @@ import java.util.regex.Pattern;
 public final class PgVectorChunkStore implements ChunkStore {
     /** The table used when none is configured. */
     public static final String DEFAULT_TABLE = "document_chunks";
-    static final String TABLE_VARIABLE = "PGVECTOR_TABLE";
+    static final String TABLE_OPTION = "'pgvectorTable'";
+    /** Names the start-up advisory lock; unchanged so that workers of different versions share it. */
+    private static final String LOCK_NAMESPACE = "PGVECTOR_TABLE";
 
     private static final Logger log = LoggerFactory.getLogger(PgVectorChunkStore.class);
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -99,7 +102,7 @@ public final class PgVectorChunkStore implements ChunkStore {
     /**
      * A builder for a store in the database of {@code url} holding embeddings of {@code dimension}.
      *
-     * @param url the parsed {@code DATABASE_URL}
+     * @param url the parsed {@code databaseUrl}
      * @param dimension the embedding model's dimension
      */
     public static Builder builder(DatabaseUrl url, int dimension) {
@@ -107,14 +110,14 @@ public final class PgVectorChunkStore implements ChunkStore {
     }
 
     /**
-     * Checks a table name ({@code PGVECTOR_TABLE}) and returns it in lower case, as PostgreSQL folds
+     * Checks a table name ({@code pgvectorTable}) and returns it in lower case, as PostgreSQL folds
      * unquoted names.
      *
-     * @throws IllegalArgumentException naming {@code PGVECTOR_TABLE} when it is not a plain SQL identifier
+     * @throws IllegalArgumentException naming {@code pgvectorTable} when it is not a plain SQL identifier
      */
     public static String checkTableName(String table) {
         if (table == null || !IDENTIFIER.matcher(table).matches()) {
-            throw new IllegalArgumentException(TABLE_VARIABLE + " must be a plain SQL identifier: letters, digits and"
+            throw new IllegalArgumentException(TABLE_OPTION + " must be a plain SQL identifier: letters, digits and"
                     + " underscores, not starting with a digit, at most 63 characters; was '" + table + "'");
         }
         return table.toLowerCase(Locale.ROOT);
@@ -245,14 +248,14 @@ public final class PgVectorChunkStore implements ChunkStore {
             if (cause instanceof SQLException) {
                 throw failure((SQLException) cause, "connect");
             }
-            throw new RetryableException("cannot connect to PostgreSQL at " + url.location() + " (DATABASE_URL): "
+            throw new RetryableException("cannot connect to PostgreSQL at " + url.location() + " ('databaseUrl'): "
                     + e.getMessage(), e);
         }
     }
 
     /** Checks the table against the model's dimension before anything is written, then lets LangChain4j create it. */
     private PgVectorEmbeddingStore prepareTable() {
-        long startupLock = (TABLE_VARIABLE + ':' + table).hashCode();
+        long startupLock = (LOCK_NAMESPACE + ':' + table).hashCode();
         try (Connection connection = dataSource.getConnection()) {
             // Serialise the start-up of workers on one table: CREATE ... IF NOT EXISTS races otherwise.
             try (Statement statement = connection.createStatement()) {
@@ -277,7 +280,7 @@ public final class PgVectorChunkStore implements ChunkStore {
                             .build();
                 } catch (RuntimeException e) {
                     if (e.getCause() instanceof SQLException) {
-                        throw failure((SQLException) e.getCause(), "create table " + table + " (" + TABLE_VARIABLE + ")");
+                        throw failure((SQLException) e.getCause(), "create table " + table + " (" + TABLE_OPTION + ")");
                     }
                     throw e;
                 }
@@ -292,7 +295,7 @@ public final class PgVectorChunkStore implements ChunkStore {
                 }
             }
         } catch (SQLException e) {
-            throw failure(e, "prepare table " + table + " (" + TABLE_VARIABLE + ")");
+            throw failure(e, "prepare table " + table + " (" + TABLE_OPTION + ")");
         }
     }
 
@@ -342,14 +345,14 @@ public final class PgVectorChunkStore implements ChunkStore {
             return false;
         }
         if (!shape.isChunkTable()) {
-            throw new IllegalStateException("table " + table + " (" + TABLE_VARIABLE + ") exists but is not a chunk"
+            throw new IllegalStateException("table " + table + " (" + TABLE_OPTION + ") exists but is not a chunk"
                     + " table (embedding_id uuid, embedding vector, text text, metadata jsonb); it has " + columns
-                    + ". Set " + TABLE_VARIABLE + " to another table.");
+                    + ". Set " + TABLE_OPTION + " to another table.");
         }
         if (tableDimension > 0 && tableDimension != dimension) {
-            throw new IllegalStateException("table " + table + " (" + TABLE_VARIABLE + ") holds embeddings of dimension "
+            throw new IllegalStateException("table " + table + " (" + TABLE_OPTION + ") holds embeddings of dimension "
                     + tableDimension + " but the embedding model produces dimension " + dimension
-                    + "; nothing was written. Use the model the table was filled with, or set " + TABLE_VARIABLE
+                    + "; nothing was written. Use the model the table was filled with, or set " + TABLE_OPTION
                     + " to a new table.");
         }
         return true;
@@ -425,15 +428,16 @@ public final class PgVectorChunkStore implements ChunkStore {
     /** Maps a failure: credentials and missing databases are start-up errors; lost connections are retryable. */
     private RuntimeException failure(SQLException e, String action) {
         String state = sqlState(e);
-        String what = "cannot " + action + " in PostgreSQL at " + url.location() + " (DATABASE_URL)";
+        String what = "cannot " + action + ("connect".equals(action) ? " to" : " in") + " PostgreSQL at " + url.location()
+                + " ('databaseUrl')";
         String reason = serverMessage(e);
         e = withoutBatch(e);
         if (state != null && state.startsWith("28")) {
             return new IllegalStateException(what + ": the server rejected user '" + url.user()
-                    + "' or the password of DATABASE_URL (" + state + ": " + reason + ")", e);
+                    + "' or the password of 'databaseUrl' (" + state + ": " + reason + ")", e);
         }
         if ("3D000".equals(state)) {
-            return new IllegalStateException(what + ": database '" + url.database() + "' of DATABASE_URL does not exist",
+            return new IllegalStateException(what + ": database '" + url.database() + "' of 'databaseUrl' does not exist",
                     e);
         }
         String withState = state == null || reason.contains(state) ? reason : reason + " (SQLSTATE " + state + ")";
@@ -540,7 +544,7 @@ public final class PgVectorChunkStore implements ChunkStore {
             this.dimension = dimension;
         }
 
-        /** The table ({@code PGVECTOR_TABLE}); default {@value #DEFAULT_TABLE}. */
+        /** The table ({@code pgvectorTable}); default {@value #DEFAULT_TABLE}. */
         public Builder table(String table) {
             this.table = checkTableName(table);
             return this;

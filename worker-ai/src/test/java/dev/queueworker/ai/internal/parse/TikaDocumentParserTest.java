@@ -266,7 +266,7 @@ class TikaDocumentParserTest {
 
         assertThatThrownBy(() -> limited.parse(source, "long.txt", "text/plain"))
                 .isInstanceOf(PermanentException.class)
-                .hasMessage("\"long.txt\" is larger than INGEST_MAX_BYTES: reading stopped at 10001 bytes, the limit is"
+                .hasMessage("\"long.txt\" is larger than 'maxBytes': reading stopped at 10001 bytes, the limit is"
                         + " 10000 bytes (9.8 KiB)");
         assertThat(source.count).as("bytes read from the store").isEqualTo(10_001);
     }
@@ -278,7 +278,7 @@ class TikaDocumentParserTest {
 
         assertThatThrownBy(() -> limited.parse(source, "huge.pdf", "application/pdf", 3L * 1024 * 1024))
                 .isInstanceOf(PermanentException.class)
-                .hasMessage("\"huge.pdf\" is larger than INGEST_MAX_BYTES: it is 3145728 bytes, the limit is 2097152"
+                .hasMessage("\"huge.pdf\" is larger than 'maxBytes': it is 3145728 bytes, the limit is 2097152"
                         + " bytes (2.0 MiB)");
         assertThat(source.count).isZero();
     }
@@ -320,7 +320,7 @@ class TikaDocumentParserTest {
 
         assertThatThrownBy(() -> quick.parse(stalled, "stalled.txt", "text/plain"))
                 .isInstanceOf(PermanentException.class)
-                .hasMessage("\"stalled.txt\" took longer than INGEST_PARSE_TIMEOUT (300 ms) to parse and was abandoned");
+                .hasMessage("\"stalled.txt\" took longer than 'parseTimeout' (300 ms) to parse and was abandoned");
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         awaitTrue(() -> quick.busyThreads() == 0, "the interrupted parse ended");
@@ -334,11 +334,11 @@ class TikaDocumentParserTest {
 
         assertThatThrownBy(() -> single.parse(stubborn, "stubborn.txt", "text/plain"))
                 .isInstanceOf(PermanentException.class)
-                .hasMessageContaining("took longer than INGEST_PARSE_TIMEOUT");
+                .hasMessageContaining("took longer than 'parseTimeout'");
         assertThat(single.busyThreads()).isEqualTo(1);
         assertThatThrownBy(() -> single.parse(new ByteArrayInputStream(Documents.text(TEXT)), "next.txt", null))
                 .isInstanceOf(RetryableException.class)
-                .hasMessage("no parser thread became free for \"next.txt\" within INGEST_PARSE_TIMEOUT (300 ms): all 1"
+                .hasMessage("no parser thread became free for \"next.txt\" within 'parseTimeout' (300 ms): all 1"
                         + " are taken, by other parses or by abandoned ones that ignore interrupts");
 
         stubborn.release.countDown();
@@ -369,13 +369,13 @@ class TikaDocumentParserTest {
     @Test
     void limitsAreValidatedNamingTheirVariables() {
         assertThatThrownBy(() -> new ParseLimits(0, 10, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INGEST_MAX_BYTES");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'maxBytes'");
         assertThatThrownBy(() -> new ParseLimits(10, -1, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INGEST_MAX_CHARACTERS");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'maxCharacters'");
         assertThatThrownBy(() -> new ParseLimits(10, 10, Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INGEST_PARSE_TIMEOUT");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'parseTimeout'");
         assertThatThrownBy(() -> new ParseLimits(10, 10, null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("INGEST_PARSE_TIMEOUT");
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("'parseTimeout'");
         assertThat(ParseLimits.DEFAULTS).isEqualTo(new ParseLimits(104_857_600, 5_000_000, Duration.ofMinutes(2)));
     }
 

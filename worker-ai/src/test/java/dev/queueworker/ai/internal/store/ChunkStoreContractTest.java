@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.queueworker.ai.ChunkStore;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;

@@ -104,12 +104,12 @@ class DatabaseUrlTest {
         cases.forEach((value, problem) -> assertThatThrownBy(() -> DatabaseUrl.parse(value))
                 .as(problem)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("DATABASE_URL ")
+                .hasMessageStartingWith("'databaseUrl' ")
                 .hasMessageContaining(problem)
                 .hasMessageNotContaining("TopSecret99"));
         for (String empty : List.of("", "   ")) {
-            assertThatThrownBy(() -> DatabaseUrl.parse(empty)).hasMessage("DATABASE_URL is empty");
+            assertThatThrownBy(() -> DatabaseUrl.parse(empty)).hasMessage("'databaseUrl' is empty");
         }
-        assertThatThrownBy(() -> DatabaseUrl.parse(null)).hasMessage("DATABASE_URL is empty");
+        assertThatThrownBy(() -> DatabaseUrl.parse(null)).hasMessage("'databaseUrl' is empty");
     }
 }

@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.queueworker.ai.ChunkStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.queueworker.ai.ChunkStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.queueworker.ai.testing.TestDatabase;
 import dev.queueworker.api.RetryableException;
@@ -47,7 +48,7 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
 
     @Override
     protected void assertDimensionMismatchMessage(String message, int stored, int wanted) {
-        assertThat(message).contains("PGVECTOR_TABLE").contains(table)
+        assertThat(message).contains("'pgvectorTable'").contains(table)
                 .contains("dimension " + stored).contains("dimension " + wanted).contains("nothing was written");
     }
 
@@ -165,7 +166,7 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
     void aTableNameThatIsNoIdentifierNamesTheVariable() {
         for (String bad : List.of("chunks; DROP TABLE x", "1chunks", "", "public.chunks", "a".repeat(64))) {
             assertThatThrownBy(() -> PgVectorChunkStore.builder(TestDatabase.url(), DIMENSION).table(bad))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PGVECTOR_TABLE");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pgvectorTable'");
         }
         assertThat(PgVectorChunkStore.checkTableName("Document_Chunks")).isEqualTo("document_chunks");
     }
@@ -177,7 +178,7 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
         }
 
         assertThatThrownBy(() -> open(DIMENSION)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("PGVECTOR_TABLE").hasMessageContaining("is not a chunk table");
+                .hasMessageContaining("'pgvectorTable'").hasMessageContaining("is not a chunk table");
     }
 
     @Test
@@ -189,7 +190,7 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
         Throwable failure = catchThrowable(() -> open(bad, Duration.ofSeconds(5)));
 
         assertThat(failure).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("DATABASE_URL").hasMessageContaining("rejected user '" + good.user() + "'");
+                .hasMessageContaining("'databaseUrl'").hasMessageContaining("rejected user '" + good.user() + "'");
         assertNoPassword(failure, WRONG_PASSWORD);
     }
 
@@ -200,7 +201,7 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
                 + good.host() + ":" + good.port() + "/no_such_database_4711");
 
         assertThatThrownBy(() -> open(missing, Duration.ofSeconds(5))).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("database 'no_such_database_4711' of DATABASE_URL does not exist");
+                .hasMessageContaining("database 'no_such_database_4711' of 'databaseUrl' does not exist");
     }
 
     @Test

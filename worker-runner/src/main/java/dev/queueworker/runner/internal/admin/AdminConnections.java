@@ -28,6 +28,10 @@ public final class AdminConnections {
         if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
             throw new ConfigException(command + " needs a shared queue; QUEUE_PROVIDER=mock lives inside one process");
         }
+        if (config.queueKind() == RunnerConfig.QueueKind.PLUGIN) {
+            throw new ConfigException(command + " works with QUEUE_PROVIDER=azure; '" + config.queueProviderName()
+                    + "' is a plugin's queue provider");
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzurePoisonQueue;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.runner.internal.cli.Errors;
+import dev.queueworker.runner.internal.config.AiVariables;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.wiring.Components;
 import java.net.UnknownHostException;
@@ -113,6 +114,10 @@ public final class ConnectivityChecks {
             String why = "QUEUE_PROVIDER=mock: an in-process queue, nothing to reach";
             return List.of(CheckResult.skip("queue", why), CheckResult.skip("poison queue", why));
         }
+        if (config.queueKind() == RunnerConfig.QueueKind.PLUGIN) {
+            String why = "QUEUE_PROVIDER=" + config.queueProviderName() + ": a plugin's queue provider, not checked";
+            return List.of(CheckResult.skip("queue", why), CheckResult.skip("poison queue", why));
+        }
         AzureQueueProvider provider;
         try {
             provider = AdminConnections.queue(config, http, false, 1, AZURE_TRY_TIMEOUT);
@@ -153,6 +158,9 @@ public final class ConnectivityChecks {
 
     private CheckResult documents() {
         switch (config.documentStoreKind()) {
+            case PLUGIN:
+                return CheckResult.skip("documents", "DOCUMENT_STORE=" + config.documentStoreName()
+                        + ": a plugin's document store, not checked");
             case MEMORY:
                 return CheckResult.skip("documents", "DOCUMENT_STORE=memory: in-process, nothing to reach");
             case FILESYSTEM:
@@ -185,7 +193,7 @@ public final class ConnectivityChecks {
         if (configured == null || configured.compareTo(MODEL_TIMEOUT) > 0) {
             variables.put("OPENAI_TIMEOUT", MODEL_TIMEOUT.toSeconds() + "s");
         }
-        return AiSettings.fromEnvironment(variables);
+        return AiVariables.read(variables);
     }
 
     private CheckResult embeddings() {
@@ -258,6 +266,10 @@ public final class ConnectivityChecks {
 
     private List<CheckResult> vectorStore() {
         AiSettings ai = config.ai();
+        if (config.chunkStorePluginName().isPresent()) {
+            String why = "VECTOR_STORE=" + config.chunkStorePluginName().get() + ": a plugin's chunk store, not checked";
+            return List.of(CheckResult.skip("vector store", why), CheckResult.skip("vector table", why));
+        }
         if (ai.vectorStore() == AiSettings.VectorStore.MEMORY) {
             return List.of(directory("vector store", "WORKER_DATA_DIR", ai.dataDir()));
         }
@@ -400,7 +412,7 @@ public final class ConnectivityChecks {
         Optional<String> refusal;
         try {
             // The notifier's own rules (allowed hosts, link-local and metadata addresses); nothing is sent.
-            refusal = config.webhooks().build().refusalReason(value);
+            refusal = config.webhooks().notifierBuilder().build().refusalReason(value);
         } catch (UnknownHostException e) {
             return CheckResult.fail("webhook", shown + ": " + url.host() + " does not resolve",
                     "check WEBHOOK_URL's host name and this machine's DNS");

@@ -214,7 +214,7 @@ public final class Submitter {
                     ? BlobNames.forTask(task, template)
                     : DocumentNames.forTask(task, template);
         } catch (InvalidTaskException e) {
-            throw new UsageException("the document name (" + DocumentNames.TEMPLATE_VARIABLE + " "
+            throw new UsageException("the document name (BLOB_NAME_TEMPLATE "
                     + (template == null ? DocumentNames.DEFAULT_TEMPLATE : template) + ") cannot be made: "
                     + e.getMessage() + " (set by --file, --document-set or --payload)");
         }

@@ -28,7 +28,7 @@ public final class WebhookPolicyCheck {
         }
         Optional<String> reason;
         try {
-            reason = config.webhooks().build().refusalReason(url);
+            reason = config.webhooks().notifierBuilder().build().refusalReason(url);
         } catch (UnknownHostException e) {
             return Optional.empty();
         }

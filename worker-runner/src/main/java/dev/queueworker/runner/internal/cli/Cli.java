@@ -36,6 +36,14 @@ public final class Cli {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExitCodeExceptionMapper(e -> e instanceof ConfigException || e instanceof CommandLine.ParameterException
                 ? USAGE : FAILURE);
+        // A mistake on the command line is one line naming the option and where help is, not the
+        // error followed by the whole usage text.
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine at = e.getCommandLine();
+            at.getErr().println("queue-worker: " + e.getMessage() + " (see: " + at.getCommandSpec().qualifiedName()
+                    + " --help)");
+            return USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof ConfigException) {

@@ -2,10 +2,11 @@ package dev.queueworker.runner.internal.cli;
 
 import dev.queueworker.api.DocumentStore;
 import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.api.RetryableException;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.core.Worker;
-import dev.queueworker.core.internal.Urls;
+import dev.queueworker.runner.internal.admin.WebhookPolicyCheck;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.console.Console;
@@ -23,7 +24,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,15 +83,15 @@ final class RunCommand implements Callable<Integer> {
         OkHttpClient httpClient = Components.httpClient();
         Console console = Console.create(config, httpClient);
         HttpEndpoints http = startHttp(config, registry, console);
-        try (console; Components.Handlers handlers = Components.handlers(config)) {
+        try (console; Components.Handlers handlers = handlers(config)) {
             if (handlers.handlers().isEmpty()) {
                 throw new ConfigException("no task handler to run: WORKER_TASK_TYPES and WORKER_PLUGINS_DIR leave none");
             }
             // The document store is built beside the queue: both load much of the Azure SDK and make a call.
             CompletableFuture<DocumentStore> pendingDocuments = CompletableFuture.supplyAsync(
-                    () -> Components.documents(config, httpClient));
-            QueueProvider queue = connectQueue(config, httpClient);
-            DocumentStore documents = documents(pendingDocuments);
+                    () -> Components.documents(config, httpClient, handlers));
+            QueueProvider queue = connectQueue(config, httpClient, handlers);
+            DocumentStore documents = documents(pendingDocuments, config);
             if (queue == null) {
                 log.info("Stopped before the queue answered");
                 return Cli.OK;
@@ -146,21 +146,33 @@ final class RunCommand implements Callable<Integer> {
         if (url == null) {
             return Optional.empty();
         }
-        String shown = Urls.redact(url);
+        return WebhookPolicyCheck.refusal(config, url).map(reason -> "Configuration: WEBHOOK_URL " + reason
+                + "; such outcomes are kept on the poison queue instead");
+    }
+
+    /** The handlers; a database that cannot be used stops start-up with one line naming DATABASE_URL. */
+    private static Components.Handlers handlers(RunnerConfig config) {
         try {
-            return config.webhooks().build().refusalReason(url).map(reason -> "Configuration: WEBHOOK_URL " + shown
-                    + " would be refused (" + reason.replace("allowedHosts", "WEBHOOK_ALLOWED_HOSTS")
-                    + "): outcomes for it go to the poison queue instead of being delivered");
-        } catch (UnknownHostException e) {
-            return Optional.of("Configuration: WEBHOOK_URL " + shown + ": its host does not resolve (yet);"
-                    + " outcomes for it are kept on the queue until it does");
+            return Components.handlers(config);
+        } catch (QueueWorkerException | IllegalStateException e) {
+            if (config.ai().databaseUrl().isEmpty()) {
+                throw e;
+            }
+            log.debug("The handlers cannot be built", e);
+            throw new CommandFailedException(OperatorMessages.database(e, config));
         }
     }
 
-    private static DocumentStore documents(CompletableFuture<DocumentStore> pending) throws InterruptedException {
+    private static DocumentStore documents(CompletableFuture<DocumentStore> pending, RunnerConfig config)
+            throws InterruptedException {
         try {
             return pending.get();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof QueueWorkerException q
+                    && config.documentStoreKind() == RunnerConfig.DocumentStoreKind.AZURE) {
+                log.debug("The document store cannot be reached", q);
+                throw new CommandFailedException(OperatorMessages.azure(q, config));
+            }
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -177,21 +189,27 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Builds the queue, retrying while Azure Storage is unreachable; null when stopped first. */
-    private QueueProvider connectQueue(RunnerConfig config, OkHttpClient http) throws InterruptedException {
+    private QueueProvider connectQueue(RunnerConfig config, OkHttpClient http, Components.Handlers handlers)
+            throws InterruptedException {
         Duration delay = Duration.ofSeconds(1);
         while (stop.getCount() > 0) {
             try {
-                QueueProvider queue = Components.queue(config, http);
+                QueueProvider queue = Components.queue(config, http, handlers);
                 long depth = queue.approximateDepth();
                 log.info("Queue answered: about {} messages waiting", depth);
                 return queue;
             } catch (RetryableException e) {
-                notReady = "the queue does not answer: " + e.getMessage();
-                log.warn("Queue not reachable ({}); trying again in {} s", Errors.describe(e), delay.toSeconds());
+                String why = OperatorMessages.azure(e, config);
+                notReady = "the queue does not answer: " + why;
+                log.warn("Queue not reachable: {}; trying again in {} s", why, delay.toSeconds());
+                log.debug("Queue not reachable", e);
                 if (stop.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                     return null;
                 }
                 delay = delay.multipliedBy(2).compareTo(MAX_CONNECT_DELAY) > 0 ? MAX_CONNECT_DELAY : delay.multipliedBy(2);
+            } catch (QueueWorkerException e) {
+                log.debug("The queue refused", e);
+                throw new CommandFailedException(OperatorMessages.azure(e, config));
             }
         }
         return null;

@@ -1,20 +1,14 @@
 package dev.queueworker.runner.internal.config;
 
 import dev.queueworker.ai.AiSettings;
-import dev.queueworker.api.EnvironmentVariables;
-import dev.queueworker.api.TaskMessage;
-import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
-import dev.queueworker.core.OkHttpWebhookNotifier;
 import dev.queueworker.core.WorkerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,21 +16,32 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The daemon's whole configuration: the environment, then a {@code .env} file (the environment
  * wins), every variable checked at once so that a bad value stops start-up before anything
  * connects. {@link ConfigException} messages name the variable and never hold a secret.
+ *
+ * <p>One reader per area maps its variables to the library's immutable options:
+ * {@link EngineVariables} (engine), {@link WebhookSettings} (webhooks), {@link AzureSettings}
+ * (Azure Storage), {@link AiVariables} (ingest and summarize) and {@link DaemonSettings} (HTTP,
+ * plugins, logs). A library's error names its option; the reader puts the variable in front.
  */
 public final class RunnerConfig {
 
     /** Where tasks come from. */
-    public enum QueueKind { AZURE, MOCK }
+    public enum QueueKind {
+        AZURE, MOCK,
+        /** A {@link dev.queueworker.api.QueueProviderFactory} of a plugin in WORKER_PLUGINS_DIR, by name. */
+        PLUGIN
+    }
 
     /** Where handlers read documents. */
-    public enum DocumentStoreKind { AZURE, FILESYSTEM, MEMORY }
+    public enum DocumentStoreKind {
+        AZURE, FILESYSTEM, MEMORY,
+        /** A {@link dev.queueworker.api.DocumentStoreFactory} of a plugin in WORKER_PLUGINS_DIR, by name. */
+        PLUGIN
+    }
 
     /** Log line format. */
     public enum LogFormat { TEXT, JSON }
@@ -69,104 +74,99 @@ public final class RunnerConfig {
             "WORKER_PLUGINS_DIR", "WORKER_HTTP_PORT", "WORKER_HTTP_BIND", "WORKER_CONSOLE_TOKEN", "WORKER_CONSOLE_READ_ONLY",
             "LOG_FORMAT", "LOG_LEVEL");
 
-    /** The builder options' names in their error messages, and the variables that set them. */
-    private static final Map<String, String> OPTION_VARIABLES = Map.ofEntries(
-            Map.entry("clientId", "CLIENT_ID"), Map.entry("maxMessages", "WORKER_MAX_MESSAGES"),
-            Map.entry("concurrency", "WORKER_CONCURRENCY"), Map.entry("visibilityTimeout", "WORKER_VISIBILITY_TIMEOUT"),
-            Map.entry("pollingInterval", "WORKER_POLLING_INTERVAL"),
-            Map.entry("minPollingInterval", "WORKER_MIN_POLLING_INTERVAL"),
-            Map.entry("maxDequeueCount", "WORKER_MAX_DEQUEUE_COUNT"),
-            Map.entry("retryBaseDelay", "WORKER_RETRY_BASE_DELAY"), Map.entry("retryMaxDelay", "WORKER_RETRY_MAX_DELAY"),
-            Map.entry("shutdownTimeout", "WORKER_SHUTDOWN_TIMEOUT"),
-            Map.entry("maxMessageBytes", "WORKER_MAX_MESSAGE_BYTES"), Map.entry("defaultWebhookUrl", "WEBHOOK_URL"),
-            Map.entry("webhookMaxAttempts", "WEBHOOK_MAX_ATTEMPTS"), Map.entry("allowedHosts", "WEBHOOK_ALLOWED_HOSTS"),
-            Map.entry("connectTimeout", "WEBHOOK_CONNECT_TIMEOUT"), Map.entry("readTimeout", "WEBHOOK_READ_TIMEOUT"),
-            Map.entry("maxAttempts", "WEBHOOK_MAX_QUICK_ATTEMPTS"), Map.entry("secret", "WEBHOOK_SECRET"));
-    private static final Pattern OPTION_IN_MESSAGE = Pattern.compile("'([a-zA-Z]+)'");
-    private static final Pattern LOG_LEVEL = Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF");
+    private static final java.util.regex.Pattern PLUGIN_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     private final Map<String, String> variables;
     private final Map<String, String> sources;
     private final List<String> unknownInEnvFile;
     private final WorkerOptions workerOptions;
-    private final OkHttpWebhookNotifier.Builder webhooks;
-    private final QueueKind queueKind;
-    private final DocumentStoreKind documentStoreKind;
-    private final Path documentsDir;
-    private final AzureQueueProvider.MessageEncoding messageEncoding;
-    private final int azureMaxTries;
-    private final Duration azureTryTimeout;
-    private final AiSettings ai;
     private final Set<String> taskTypes;
-    private final Path pluginsDir;
-    private final Integer httpPort;
-    private final String httpBind;
-    private final String consoleToken;
-    private final boolean consoleReadOnly;
-    private final LogFormat logFormat;
-    private final String logLevel;
+    private final WebhookSettings webhooks;
+    private final QueueKind queueKind;
+    private final String queueProviderName;
+    private final DocumentStoreKind documentStoreKind;
+    private final String documentStoreName;
+    private final String chunkStorePluginName;
+    private final Path documentsDir;
+    private final AzureSettings azure;
+    private final AiSettings ai;
+    private final DaemonSettings daemon;
 
+    /** Each area's reader checks its variables; then the choices that span areas are checked here. */
     private RunnerConfig(Map<String, String> variables, Map<String, String> sources, List<String> unknownInEnvFile) {
         this.variables = variables;
         this.sources = sources;
         this.unknownInEnvFile = unknownInEnvFile;
         EnvironmentVariables env = EnvironmentVariables.of(variables);
-        this.logFormat = check(() -> env.choice("LOG_FORMAT", LogFormat.class).orElse(LogFormat.TEXT));
-        this.logLevel = env.string("LOG_LEVEL").map(level -> {
-            if (!LOG_LEVEL.matcher(level).matches()) {
-                throw new ConfigException("LOG_LEVEL must be TRACE, DEBUG, INFO, WARN, ERROR or OFF, was '" + level + "'");
-            }
-            return level.toUpperCase(Locale.ROOT);
-        }).orElse("INFO");
-        this.workerOptions = check(() -> workerOptions(env));
-        this.webhooks = check(() -> webhooks(env));
-        this.queueKind = check(() -> env.choice("QUEUE_PROVIDER", QueueKind.class).orElse(QueueKind.AZURE));
-        boolean azureAccount = env.string("AZURE_STORAGE_CONNECTION_STRING").isPresent()
-                || env.string("AZURE_STORAGE_ACCOUNT_NAME").isPresent();
-        if (env.string("AZURE_STORAGE_CONNECTION_STRING").isPresent() && env.string("AZURE_STORAGE_ACCOUNT_NAME").isPresent()) {
-            throw new ConfigException("set one of AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_ACCOUNT_NAME, not both");
-        }
-        if (queueKind == QueueKind.AZURE && !azureAccount) {
+        this.daemon = DaemonSettings.read(env);
+        this.workerOptions = EngineVariables.workerOptions(env);
+        this.taskTypes = EngineVariables.taskTypes(env);
+        this.webhooks = WebhookSettings.read(env);
+        this.queueProviderName = pluginName(env, "QUEUE_PROVIDER", "azure", "azure or mock", daemon);
+        this.queueKind = builtIn(queueProviderName, QueueKind.class, QueueKind.PLUGIN);
+        this.azure = AzureSettings.read(env);
+        if (queueKind == QueueKind.AZURE && !azure.hasAccount()) {
             throw new ConfigException("QUEUE_PROVIDER=azure needs AZURE_STORAGE_CONNECTION_STRING (or"
                     + " AZURE_STORAGE_ACCOUNT_NAME with a managed identity); use UseDevelopmentStorage=true for Azurite,"
                     + " or QUEUE_PROVIDER=mock to try the worker without Azure");
         }
-        env.string("AZURE_STORAGE_CONNECTION_STRING").ifPresent(RunnerConfig::checkConnectionString);
         if (queueKind == QueueKind.AZURE) {
             String problem = AzureQueueProvider.checkClientId(workerOptions.clientId());
             if (problem != null) {
-                throw new ConfigException(problem);
+                throw new ConfigException("CLIENT_ID: " + problem);
             }
         }
-        this.messageEncoding = check(() -> env.choice("QUEUE_MESSAGE_ENCODING", AzureQueueProvider.MessageEncoding.class)
-                .orElse(AzureQueueProvider.MessageEncoding.NONE));
-        this.azureMaxTries = check(() -> env.integer("AZURE_STORAGE_MAX_TRIES", 1, 20).orElse(3));
-        this.azureTryTimeout = check(() -> env.duration("AZURE_STORAGE_TRY_TIMEOUT").orElse(Duration.ofSeconds(10)));
-        env.string("AZURE_STORAGE_CONTAINER_NAME").ifPresent(name -> check(() ->
-                AzureBlobDocumentStore.builder().containerName(name)));
-        env.string("AZURE_STORAGE_ACCOUNT_NAME").ifPresent(name -> check(() ->
-                AzureBlobDocumentStore.builder().accountName(name)));
-        this.documentStoreKind = check(() -> env.choice("DOCUMENT_STORE", DocumentStoreKind.class)
-                .orElse(azureAccount ? DocumentStoreKind.AZURE : DocumentStoreKind.FILESYSTEM));
-        if (documentStoreKind == DocumentStoreKind.AZURE && !azureAccount) {
+        this.documentStoreName = pluginName(env, "DOCUMENT_STORE", azure.hasAccount() ? "azure" : "filesystem",
+                "azure or filesystem or memory", daemon);
+        this.documentStoreKind = builtIn(documentStoreName, DocumentStoreKind.class, DocumentStoreKind.PLUGIN);
+        if (documentStoreKind == DocumentStoreKind.AZURE && !azure.hasAccount()) {
             throw new ConfigException("DOCUMENT_STORE=azure needs AZURE_STORAGE_CONNECTION_STRING or"
                     + " AZURE_STORAGE_ACCOUNT_NAME");
         }
         this.documentsDir = Path.of(env.string("DOCUMENTS_DIR").orElse("documents"));
-        if (env.string("SUPABASE_URL").isPresent() && env.string("DATABASE_URL").isEmpty()) {
-            throw new ConfigException("SUPABASE_URL is set but the worker writes to the database directly: set"
-                    + " DATABASE_URL to the project's connection string (session pooler or direct, see docs/supabase.md)");
+        this.ai = AiVariables.read(env);
+        String store = pluginName(env, "VECTOR_STORE", ai.vectorStore().name().toLowerCase(Locale.ROOT),
+                "pgvector or memory", daemon);
+        this.chunkStorePluginName = AiVariables.builtInStore(store) ? null : store;
+    }
+
+    /**
+     * The name a choice variable gives: a built-in one ({@code builtIns}), or any other name of a
+     * provider a plugin brings, which needs WORKER_PLUGINS_DIR.
+     */
+    private static String pluginName(EnvironmentVariables env, String variable, String fallback, String builtIns,
+            DaemonSettings daemon) {
+        String name = env.string(variable).map(v -> v.toLowerCase(Locale.ROOT)).orElse(fallback);
+        boolean builtIn = (" " + builtIns.replace(" or ", " ") + " ").contains(" " + name + " ");
+        if (!builtIn && (daemon.pluginsDir() == null || !PLUGIN_NAME.matcher(name).matches())) {
+            throw new ConfigException(variable + " must be " + builtIns + ", or the name of a plugin's provider in"
+                    + " WORKER_PLUGINS_DIR, was '" + env.string(variable).orElse("") + "'");
         }
-        this.ai = check(() -> AiSettings.fromEnvironment(variables));
-        this.taskTypes = env.string("WORKER_TASK_TYPES").map(RunnerConfig::taskTypes).orElse(Set.of());
-        this.pluginsDir = env.string("WORKER_PLUGINS_DIR").map(Path::of).orElse(null);
-        if (pluginsDir != null && !Files.isDirectory(pluginsDir)) {
-            throw new ConfigException("WORKER_PLUGINS_DIR must be a directory, was '" + pluginsDir + "'");
+        return name;
+    }
+
+    private static <E extends Enum<E>> E builtIn(String name, Class<E> type, E plugin) {
+        for (E e : type.getEnumConstants()) {
+            if (e != plugin && e.name().equalsIgnoreCase(name)) {
+                return e;
+            }
         }
-        this.httpPort = check(() -> env.integer("WORKER_HTTP_PORT", 0, 65535).orElse(null));
-        this.httpBind = env.string("WORKER_HTTP_BIND").orElse("127.0.0.1");
-        this.consoleToken = env.string("WORKER_CONSOLE_TOKEN").map(RunnerConfig::checkConsoleToken).orElse(null);
-        this.consoleReadOnly = check(() -> env.bool("WORKER_CONSOLE_READ_ONLY").orElse(false));
+        return plugin;
+    }
+
+    /**
+     * The options of the plugin provider {@code name}: the variables named {@code NAME_KEY} ({@code name}
+     * in capitals, {@code -} as {@code _}) as {@code KEY}; blank ones left out.
+     */
+    public Map<String, String> pluginOptions(String name) {
+        String prefix = name.toUpperCase(Locale.ROOT).replace('-', '_') + "_";
+        Map<String, String> options = new TreeMap<>();
+        variables.forEach((k, v) -> {
+            if (k.startsWith(prefix) && k.length() > prefix.length() && v != null && !v.isBlank()) {
+                options.put(k.substring(prefix.length()), v.strip());
+            }
+        });
+        return options;
     }
 
     /**
@@ -245,110 +245,6 @@ public final class RunnerConfig {
         sources.put("CLIENT_ID", "--client");
     }
 
-    private static WorkerOptions workerOptions(EnvironmentVariables env) {
-        WorkerOptions.Builder b = WorkerOptions.builder();
-        env.string("CLIENT_ID").ifPresent(b::clientId);
-        env.integer("WORKER_MAX_MESSAGES", Integer.MIN_VALUE, Integer.MAX_VALUE).ifPresent(b::maxMessages);
-        env.integer("WORKER_CONCURRENCY", Integer.MIN_VALUE, Integer.MAX_VALUE).ifPresent(b::concurrency);
-        env.duration("WORKER_VISIBILITY_TIMEOUT").ifPresent(b::visibilityTimeout);
-        env.duration("WORKER_POLLING_INTERVAL").ifPresent(b::pollingInterval);
-        env.duration("WORKER_MIN_POLLING_INTERVAL").ifPresent(b::minPollingInterval);
-        env.integer("WORKER_MAX_DEQUEUE_COUNT", Integer.MIN_VALUE, Integer.MAX_VALUE).ifPresent(b::maxDequeueCount);
-        env.duration("WORKER_RETRY_BASE_DELAY").ifPresent(b::retryBaseDelay);
-        env.duration("WORKER_RETRY_MAX_DELAY").ifPresent(b::retryMaxDelay);
-        env.duration("WORKER_SHUTDOWN_TIMEOUT").ifPresent(b::shutdownTimeout);
-        env.integer("WORKER_MAX_MESSAGE_BYTES", Integer.MIN_VALUE, Integer.MAX_VALUE).ifPresent(b::maxMessageBytes);
-        env.string("WEBHOOK_URL").ifPresent(b::defaultWebhookUrl);
-        env.integer("WEBHOOK_MAX_ATTEMPTS", Integer.MIN_VALUE, Integer.MAX_VALUE).ifPresent(b::webhookMaxAttempts);
-        return b.build();
-    }
-
-    private static OkHttpWebhookNotifier.Builder webhooks(EnvironmentVariables env) {
-        OkHttpWebhookNotifier.Builder b = OkHttpWebhookNotifier.builder();
-        env.string("WEBHOOK_SECRET").ifPresent(secret -> {
-            try {
-                b.secret(secret);
-            } catch (IllegalArgumentException e) {
-                // The notifier's message may quote the value: say what is expected instead.
-                throw new ConfigException("WEBHOOK_SECRET must be whsec_ followed by Base64 (Standard Webhooks)");
-            }
-        });
-        env.string("WEBHOOK_ALLOWED_HOSTS").ifPresent(hosts -> b.allowedHosts(Arrays.stream(hosts.split(","))
-                .map(String::strip).filter(h -> !h.isEmpty()).toList()));
-        env.duration("WEBHOOK_CONNECT_TIMEOUT").ifPresent(b::connectTimeout);
-        env.duration("WEBHOOK_READ_TIMEOUT").ifPresent(b::readTimeout);
-        env.integer("WEBHOOK_MAX_QUICK_ATTEMPTS", 1, 100).ifPresent(b::maxAttempts);
-        return b;
-    }
-
-    /** A syntax check that names what is missing and never quotes the value (it holds the account key). */
-    static void checkConnectionString(String value) {
-        Map<String, String> parts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String part : value.split(";")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING must be Key=value pairs separated by ';'"
-                        + " (copy it from the storage account's Access keys), or UseDevelopmentStorage=true");
-            }
-            parts.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
-        }
-        if ("true".equalsIgnoreCase(parts.get("UseDevelopmentStorage"))) {
-            return;
-        }
-        if (!parts.containsKey("AccountKey") && !parts.containsKey("SharedAccessSignature")) {
-            throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING has neither AccountKey nor SharedAccessSignature");
-        }
-        if (!parts.containsKey("AccountName") && !parts.containsKey("QueueEndpoint")) {
-            throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING has neither AccountName nor QueueEndpoint");
-        }
-    }
-
-    private static String checkConsoleToken(String token) {
-        if (token.length() < 16 || !token.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw new ConfigException("WORKER_CONSOLE_TOKEN must be at least 16 printable ASCII characters without"
-                    + " spaces (e.g. openssl rand -hex 24)");
-        }
-        return token;
-    }
-
-    private static Set<String> taskTypes(String list) {
-        Set<String> types = new LinkedHashSet<>();
-        for (String t : list.split(",")) {
-            String type = t.strip();
-            if (type.isEmpty()) {
-                continue;
-            }
-            if (!TaskMessage.isTaskType(type)) {
-                throw new ConfigException("WORKER_TASK_TYPES must list task types (lowercase letters, digits, '.', '_',"
-                        + " '-'), comma-separated; '" + type + "' is not one");
-            }
-            types.add(type);
-        }
-        return Collections.unmodifiableSet(types);
-    }
-
-    /** Runs a builder step; its {@link IllegalArgumentException} becomes a {@link ConfigException} naming the variable. */
-    private static <T> T check(Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (ConfigException e) {
-            throw e;
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigException(variableNames(String.valueOf(e.getMessage())));
-        }
-    }
-
-    /** Replaces builder option names quoted in {@code message} ({@code 'maxMessages'}) with their variables. */
-    static String variableNames(String message) {
-        return OPTION_IN_MESSAGE.matcher(message).replaceAll(m -> {
-            String variable = OPTION_VARIABLES.get(m.group(1));
-            return variable == null ? m.group().replace("$", "\\$") : variable;
-        });
-    }
-
     /**
      * The effective configuration as {@code NAME=value (source)} lines for the start-up log: every
      * variable that is set, secrets shown only as set, then the defaults in force for the rest.
@@ -361,18 +257,20 @@ public final class RunnerConfig {
             value.ifPresent(v -> out.add(name + "=" + (SECRETS.contains(name) ? "<set, not shown>" : v) + " ("
                     + sources.get(name) + ")"));
         }
-        lines.put("queue", queueKind.name().toLowerCase(Locale.ROOT) + (queueKind == QueueKind.AZURE
-                ? " (" + workerOptions.clientId() + "-tasks, encoding " + messageEncoding.name().toLowerCase(Locale.ROOT) + ")"
+        lines.put("queue", queueProviderName + (queueKind == QueueKind.PLUGIN ? " (a plugin's)" : "") + (queueKind == QueueKind.AZURE
+                ? " (" + workerOptions.clientId() + "-tasks, encoding "
+                        + azure.messageEncoding().name().toLowerCase(Locale.ROOT) + ")"
                 : ""));
-        lines.put("documents", documentStoreKind.name().toLowerCase(Locale.ROOT)
+        lines.put("documents", documentStoreName + (documentStoreKind == DocumentStoreKind.PLUGIN ? " (a plugin's)" : "")
                 + (documentStoreKind == DocumentStoreKind.FILESYSTEM ? " (" + documentsDir.toAbsolutePath() + ")" : ""));
         lines.put("engine", "concurrency " + workerOptions.concurrency() + ", max messages " + workerOptions.maxMessages()
                 + ", visibility " + workerOptions.visibilityTimeout() + ", polling " + workerOptions.pollingInterval()
                 + ", shutdown " + workerOptions.shutdownTimeout());
         lines.put("ai", "embeddings " + ai.embeddingProvider().name().toLowerCase(Locale.ROOT) + ", vector store "
-                + ai.vectorStore().name().toLowerCase(Locale.ROOT) + ", summarizer "
+                + (chunkStorePluginName != null ? chunkStorePluginName + " (a plugin's)"
+                        : ai.vectorStore().name().toLowerCase(Locale.ROOT)) + ", summarizer "
                 + ai.summarizer().name().toLowerCase(Locale.ROOT));
-        lines.put("http", httpPort == null ? "off" : httpBind + ":" + httpPort);
+        lines.put("http", daemon.httpPort() == null ? "off" : daemon.httpBind() + ":" + daemon.httpPort());
         lines.forEach((k, v) -> out.add("effective " + k + ": " + v));
         return out;
     }
@@ -391,8 +289,8 @@ public final class RunnerConfig {
         return workerOptions;
     }
 
-    /** A builder of the webhook notifier with the configured secret, hosts and timeouts. */
-    public OkHttpWebhookNotifier.Builder webhooks() {
+    /** The webhook notifier's secret, hosts and timeouts. */
+    public WebhookSettings webhooks() {
         return webhooks;
     }
 
@@ -404,34 +302,53 @@ public final class RunnerConfig {
         return documentStoreKind;
     }
 
+    /** {@code VECTOR_STORE} when it names a plugin's {@code ChunkStoreFactory}, not pgvector or memory. */
+    public Optional<String> chunkStorePluginName() {
+        return Optional.ofNullable(chunkStorePluginName);
+    }
+
+    /** {@code QUEUE_PROVIDER}'s name, lowercase: a built-in one or a plugin's. */
+    public String queueProviderName() {
+        return queueProviderName;
+    }
+
+    /** {@code DOCUMENT_STORE}'s name, lowercase: a built-in one or a plugin's. */
+    public String documentStoreName() {
+        return documentStoreName;
+    }
+
     /** {@code DOCUMENTS_DIR}, for {@code DOCUMENT_STORE=filesystem}. */
     public Path documentsDir() {
         return documentsDir;
     }
 
+    /** The Azure Storage settings. */
+    public AzureSettings azure() {
+        return azure;
+    }
+
     public Optional<String> azureConnectionString() {
-        return EnvironmentVariables.of(variables).string("AZURE_STORAGE_CONNECTION_STRING");
+        return azure.connectionStringIfSet();
     }
 
     public Optional<String> azureAccountName() {
-        return EnvironmentVariables.of(variables).string("AZURE_STORAGE_ACCOUNT_NAME");
+        return azure.accountNameIfSet();
     }
 
     public String azureContainerName() {
-        return EnvironmentVariables.of(variables).string("AZURE_STORAGE_CONTAINER_NAME")
-                .orElse(AzureBlobDocumentStore.DEFAULT_CONTAINER_NAME);
+        return azure.containerName();
     }
 
     public AzureQueueProvider.MessageEncoding messageEncoding() {
-        return messageEncoding;
+        return azure.messageEncoding();
     }
 
     public int azureMaxTries() {
-        return azureMaxTries;
+        return azure.maxTries();
     }
 
     public Duration azureTryTimeout() {
-        return azureTryTimeout;
+        return azure.tryTimeout();
     }
 
     public AiSettings ai() {
@@ -444,33 +361,33 @@ public final class RunnerConfig {
     }
 
     public Optional<Path> pluginsDir() {
-        return Optional.ofNullable(pluginsDir);
+        return daemon.pluginsDirIfSet();
     }
 
     /** {@code WORKER_CONSOLE_TOKEN}: the console's access token (a secret); empty when none is set. */
     public Optional<String> consoleToken() {
-        return Optional.ofNullable(consoleToken);
+        return daemon.consoleTokenIfSet();
     }
 
     /** {@code WORKER_CONSOLE_READ_ONLY}: the console shows everything and changes nothing. */
     public boolean consoleReadOnly() {
-        return consoleReadOnly;
+        return daemon.consoleReadOnly();
     }
 
     /** {@code WORKER_HTTP_PORT}; empty when the HTTP endpoints are off. 0 picks a free port. */
     public Optional<Integer> httpPort() {
-        return Optional.ofNullable(httpPort);
+        return daemon.httpPortIfSet();
     }
 
     public String httpBind() {
-        return httpBind;
+        return daemon.httpBind();
     }
 
     public LogFormat logFormat() {
-        return logFormat;
+        return daemon.logFormat();
     }
 
     public String logLevel() {
-        return logLevel;
+        return daemon.logLevel();
     }
 }

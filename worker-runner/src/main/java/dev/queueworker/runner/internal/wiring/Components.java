@@ -1,10 +1,15 @@
 package dev.queueworker.runner.internal.wiring;
 
 import dev.queueworker.ai.AiHandlers;
+import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.ChunkStoreFactory;
 import dev.queueworker.ai.IngestHandler;
 import dev.queueworker.ai.SummarizeHandler;
 import dev.queueworker.api.DocumentStore;
+import dev.queueworker.api.DocumentStoreFactory;
+import dev.queueworker.api.ProviderSettings;
 import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.QueueProviderFactory;
 import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.azure.AzureBlobDocumentStore;
@@ -51,7 +56,43 @@ public final class Components {
         if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
             return new InMemoryQueueProvider();
         }
+        if (config.queueKind() == RunnerConfig.QueueKind.PLUGIN) {
+            throw new ConfigException("QUEUE_PROVIDER=" + config.queueProviderName() + " is a plugin's queue provider,"
+                    + " which only the worker (run) loads");
+        }
         return azureQueue(config, http).build();
+    }
+
+    /** The queue of {@code QUEUE_PROVIDER}, a plugin's one found in {@code handlers}' plugins by its name. */
+    public static QueueProvider queue(RunnerConfig config, OkHttpClient http, Handlers handlers) {
+        if (config.queueKind() != RunnerConfig.QueueKind.PLUGIN) {
+            return queue(config, http);
+        }
+        String name = config.queueProviderName();
+        QueueProviderFactory factory = handlers.plugins().factory(QueueProviderFactory.class, name,
+                QueueProviderFactory::name, "QUEUE_PROVIDER");
+        try {
+            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException("QUEUE_PROVIDER=" + name + ": " + e.getMessage() + " (its options are the"
+                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+        }
+    }
+
+    /** The document store of {@code DOCUMENT_STORE}, a plugin's one found in {@code handlers}' plugins by its name. */
+    public static DocumentStore documents(RunnerConfig config, OkHttpClient http, Handlers handlers) {
+        if (config.documentStoreKind() != RunnerConfig.DocumentStoreKind.PLUGIN) {
+            return documents(config, http);
+        }
+        String name = config.documentStoreName();
+        DocumentStoreFactory factory = handlers.plugins().factory(DocumentStoreFactory.class, name,
+                DocumentStoreFactory::name, "DOCUMENT_STORE");
+        try {
+            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException("DOCUMENT_STORE=" + name + ": " + e.getMessage() + " (its options are the"
+                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+        }
     }
 
     /** A builder of the Azure queue provider of {@code config}: account, client id, encoding, retries, HTTP client. */
@@ -80,6 +121,9 @@ public final class Components {
     /** The document store of {@code DOCUMENT_STORE}. */
     public static DocumentStore documents(RunnerConfig config, OkHttpClient http) {
         switch (config.documentStoreKind()) {
+            case PLUGIN:
+                throw new ConfigException("DOCUMENT_STORE=" + config.documentStoreName() + " is a plugin's document"
+                        + " store, which only the worker (run) loads");
             case MEMORY:
                 return new InMemoryDocumentStore();
             case FILESYSTEM:
@@ -97,7 +141,7 @@ public final class Components {
 
     /** The webhook notifier with the configured secret, allowed hosts and timeouts. */
     public static OkHttpWebhookNotifier notifier(RunnerConfig config, OkHttpClient http) {
-        return config.webhooks().okHttpClient(http).build();
+        return config.webhooks().notifierBuilder().okHttpClient(http).build();
     }
 
     /**
@@ -138,7 +182,9 @@ public final class Components {
             byType.keySet().removeIf(type -> !wanted.isEmpty() && !wanted.contains(type));
             boolean needAi = wanted.isEmpty() || BUILT_IN_TYPES.stream().anyMatch(wanted::contains);
             if (needAi) {
-                AiHandlers ai = AiHandlers.create(config.ai());
+                AiHandlers ai = config.chunkStorePluginName().isPresent()
+                        ? AiHandlers.create(config.ai(), dimension -> pluginChunkStore(config, plugins, dimension))
+                        : AiHandlers.create(config.ai());
                 resources.add(ai);
                 for (TaskHandler h : ai.handlers()) {
                     if (wanted.isEmpty() || wanted.contains(h.taskType())) {
@@ -146,9 +192,9 @@ public final class Components {
                     }
                 }
             }
-            return new Handlers(List.copyOf(byType.values()), resources);
+            return new Handlers(List.copyOf(byType.values()), resources, plugins);
         } catch (RuntimeException e) {
-            new Handlers(List.of(), resources).close();
+            new Handlers(List.of(), resources, plugins).close();
             throw e;
         }
     }
@@ -180,8 +226,23 @@ public final class Components {
         return true;
     }
 
-    /** Handlers and what must be closed after the worker stops. */
-    public record Handlers(List<TaskHandler> handlers, List<AutoCloseable> resources) implements AutoCloseable {
+    /** The chunk store of {@code VECTOR_STORE} when it names a plugin's {@link ChunkStoreFactory}. */
+    private static ChunkStore pluginChunkStore(RunnerConfig config, Plugins plugins, int dimension) {
+        String name = config.chunkStorePluginName().orElseThrow();
+        ChunkStoreFactory factory = plugins.factory(ChunkStoreFactory.class, name, ChunkStoreFactory::name,
+                "VECTOR_STORE");
+        try {
+            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)),
+                    dimension);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException("VECTOR_STORE=" + name + ": " + e.getMessage() + " (its options are the"
+                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+        }
+    }
+
+    /** Handlers, what must be closed after the worker stops, and the plugins (a plugin's queue or store comes from them). */
+    public record Handlers(List<TaskHandler> handlers, List<AutoCloseable> resources, Plugins plugins)
+            implements AutoCloseable {
         @Override
         public void close() {
             for (AutoCloseable r : resources) {

@@ -78,6 +78,44 @@ final class Plugins implements AutoCloseable {
         return handlers;
     }
 
+    /**
+     * The factory named {@code name} of type {@code type} ({@code QueueProviderFactory} or
+     * {@code DocumentStoreFactory}) that a plugin jar declares.
+     *
+     * @param variable the variable that named it, for the messages
+     * @throws ConfigException when no plugin or two plugins declare one of that name
+     */
+    <F> F factory(Class<F> type, String name, java.util.function.Function<F, String> nameOf, String variable) {
+        if (loader == null) {
+            throw new ConfigException(variable + "=" + name + " is no built-in name and WORKER_PLUGINS_DIR holds no"
+                    + " plugin jar");
+        }
+        F found = null;
+        List<String> names = new ArrayList<>();
+        try {
+            for (F factory : ServiceLoader.load(type, loader)) {
+                String n = nameOf.apply(factory);
+                names.add(n);
+                if (name.equals(n)) {
+                    if (found != null) {
+                        throw new ConfigException(variable + "=" + name + ": two plugins declare it: "
+                                + found.getClass().getName() + " and " + factory.getClass().getName());
+                    }
+                    found = factory;
+                }
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new ConfigException("WORKER_PLUGINS_DIR: a plugin's " + type.getSimpleName() + " cannot be loaded: "
+                    + e.getMessage());
+        }
+        if (found == null) {
+            throw new ConfigException(variable + "=" + name + ": no plugin in WORKER_PLUGINS_DIR declares a "
+                    + type.getSimpleName() + " of that name" + (names.isEmpty() ? "" : "; they declare "
+                    + String.join(", ", names)));
+        }
+        return found;
+    }
+
     /** Where a handler's class came from, for messages: the jar's file name. */
     static String origin(TaskHandler handler) {
         CodeSource source = handler.getClass().getProtectionDomain().getCodeSource();

@@ -25,7 +25,7 @@ class RunCommandTest {
     void aMetadataAddressIsWarnedAbout() {
         assertThat(RunCommand.webhookUrlWarning(config(Map.of("WEBHOOK_URL", "http://169.254.169.254/hook?token=s3cret"))))
                 .hasValueSatisfying(w -> assertThat(w)
-                        .startsWith("Configuration: WEBHOOK_URL http://169.254.169.254/hook would be refused (")
+                        .startsWith("Configuration: WEBHOOK_URL http://169.254.169.254/hook: ")
                         .contains("link-local").contains("poison queue").doesNotContain("s3cret"));
     }
 

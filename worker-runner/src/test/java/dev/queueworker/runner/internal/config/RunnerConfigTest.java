@@ -164,38 +164,40 @@ class RunnerConfigTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-                Arguments.of("CLIENT_ID", "South Haven", "CLIENT_ID 'South Haven' cannot name an Azure queue"),
-                Arguments.of("WORKER_MAX_MESSAGES", "40", "WORKER_MAX_MESSAGES must be between 1 and 32, was 40"),
+                Arguments.of("CLIENT_ID", "South Haven", "CLIENT_ID: clientId 'South Haven' cannot name an Azure queue"),
+                Arguments.of("WORKER_MAX_MESSAGES", "40", "WORKER_MAX_MESSAGES: 'maxMessages' must be between 1 and 32, was 40"),
                 Arguments.of("WORKER_MAX_MESSAGES", "ten", "WORKER_MAX_MESSAGES must be a whole number, was 'ten'"),
-                Arguments.of("WORKER_CONCURRENCY", "-1", "WORKER_CONCURRENCY must be between 0 and 10000"),
+                Arguments.of("WORKER_CONCURRENCY", "-1", "WORKER_CONCURRENCY: 'concurrency' must be between 0 and 10000"),
                 Arguments.of("WORKER_VISIBILITY_TIMEOUT", "soon", "WORKER_VISIBILITY_TIMEOUT must be a duration such as"),
                 Arguments.of("WORKER_POLLING_INTERVAL", "0", "WORKER_POLLING_INTERVAL must be longer than zero"),
                 Arguments.of("WORKER_MIN_POLLING_INTERVAL", "10m", "WORKER_MIN_POLLING_INTERVAL (PT10M) must not exceed"
                         + " WORKER_POLLING_INTERVAL"),
-                Arguments.of("WORKER_MAX_DEQUEUE_COUNT", "0", "WORKER_MAX_DEQUEUE_COUNT must be between 1 and 1000"),
+                Arguments.of("WORKER_MAX_DEQUEUE_COUNT", "0", "WORKER_MAX_DEQUEUE_COUNT: 'maxDequeueCount' must be between 1 and 1000"),
                 Arguments.of("WORKER_RETRY_BASE_DELAY", "1 minute", "WORKER_RETRY_BASE_DELAY must be a duration"),
-                Arguments.of("WORKER_RETRY_MAX_DELAY", "P30D", "WORKER_RETRY_MAX_DELAY must be between"),
+                Arguments.of("WORKER_RETRY_MAX_DELAY", "P30D", "WORKER_RETRY_MAX_DELAY: 'retryMaxDelay' must be between"),
                 Arguments.of("WORKER_SHUTDOWN_TIMEOUT", "forever", "WORKER_SHUTDOWN_TIMEOUT must be a duration"),
-                Arguments.of("WORKER_MAX_MESSAGE_BYTES", "100", "WORKER_MAX_MESSAGE_BYTES must be between 1024"),
+                Arguments.of("WORKER_MAX_MESSAGE_BYTES", "100", "WORKER_MAX_MESSAGE_BYTES: 'maxMessageBytes' must be between 1024"),
                 Arguments.of("WORKER_TASK_TYPES", "ingest,Big Type", "WORKER_TASK_TYPES must list task types"),
-                Arguments.of("WEBHOOK_URL", "ftp://app.example/x", "WEBHOOK_URL "),
-                Arguments.of("WEBHOOK_MAX_ATTEMPTS", "0", "WEBHOOK_MAX_ATTEMPTS must be between 1 and 100000"),
+                Arguments.of("WEBHOOK_URL", "ftp://app.example/x", "WEBHOOK_URL: 'defaultWebhookUrl' "),
+                Arguments.of("WEBHOOK_MAX_ATTEMPTS", "0", "WEBHOOK_MAX_ATTEMPTS: 'webhookMaxAttempts' must be between 1 and 100000"),
                 Arguments.of("WEBHOOK_SECRET", "not-a-secret", "WEBHOOK_SECRET must be whsec_ followed by Base64"),
                 Arguments.of("WEBHOOK_ALLOWED_HOSTS", "https://app.example/", "WEBHOOK_ALLOWED_HOSTS"),
                 Arguments.of("WEBHOOK_CONNECT_TIMEOUT", "-5s", "WEBHOOK_CONNECT_TIMEOUT must be a duration"),
                 Arguments.of("WEBHOOK_READ_TIMEOUT", "0ms", "WEBHOOK_READ_TIMEOUT must be longer than zero"),
                 Arguments.of("WEBHOOK_MAX_QUICK_ATTEMPTS", "0", "WEBHOOK_MAX_QUICK_ATTEMPTS must be 1 to 100, was 0"),
-                Arguments.of("QUEUE_PROVIDER", "sqs", "QUEUE_PROVIDER must be azure or mock, was 'sqs'"),
+                Arguments.of("QUEUE_PROVIDER", "sqs", "QUEUE_PROVIDER must be azure or mock, or the name of a plugin's"
+                        + " provider in WORKER_PLUGINS_DIR, was 'sqs'"),
                 Arguments.of("AZURE_STORAGE_CONNECTION_STRING", "AccountName=x;AccountKey",
                         "AZURE_STORAGE_CONNECTION_STRING must be Key=value pairs"),
                 Arguments.of("AZURE_STORAGE_ACCOUNT_NAME", "My_Account", "set one of AZURE_STORAGE_CONNECTION_STRING and"
                         + " AZURE_STORAGE_ACCOUNT_NAME, not both"),
-                Arguments.of("AZURE_STORAGE_CONTAINER_NAME", "Docs!", "containerName (AZURE_STORAGE_CONTAINER_NAME)"),
+                Arguments.of("AZURE_STORAGE_CONTAINER_NAME", "Docs!", "AZURE_STORAGE_CONTAINER_NAME: 'containerName' must be 3 to 63"),
                 Arguments.of("QUEUE_MESSAGE_ENCODING", "hex", "QUEUE_MESSAGE_ENCODING must be none or base64, was 'hex'"),
                 Arguments.of("AZURE_STORAGE_MAX_TRIES", "50", "AZURE_STORAGE_MAX_TRIES must be 1 to 20, was 50"),
                 Arguments.of("AZURE_STORAGE_TRY_TIMEOUT", "x", "AZURE_STORAGE_TRY_TIMEOUT must be a duration"),
-                Arguments.of("DOCUMENT_STORE", "s3", "DOCUMENT_STORE must be azure or filesystem or memory, was 's3'"),
-                Arguments.of("BLOB_NAME_TEMPLATE", "{nope}", "BLOB_NAME_TEMPLATE"),
+                Arguments.of("DOCUMENT_STORE", "s3", "DOCUMENT_STORE must be azure or filesystem or memory, or the name"
+                        + " of a plugin's provider in WORKER_PLUGINS_DIR, was 's3'"),
+                Arguments.of("BLOB_NAME_TEMPLATE", "{nope}", "BLOB_NAME_TEMPLATE: 'blobNameTemplate' '{nope}' has an"),
                 Arguments.of("OPENAI_API_BASE", "not a url", "OPENAI_API_BASE"),
                 Arguments.of("OPENAI_EMBEDDING_DIMENSIONS", "many", "OPENAI_EMBEDDING_DIMENSIONS must be a whole number"),
                 Arguments.of("OPENAI_TIMEOUT", "0s", "OPENAI_TIMEOUT must be longer than zero, was '0s'"),
@@ -207,8 +209,8 @@ class RunnerConfigTest {
                 Arguments.of("INGEST_MAX_CHARACTERS", "-3", "INGEST_MAX_CHARACTERS must be at least 1, was -3"),
                 Arguments.of("INGEST_PARSE_TIMEOUT", "later", "INGEST_PARSE_TIMEOUT must be a duration"),
                 Arguments.of("VECTOR_STORE", "pgvector", "VECTOR_STORE=pgvector needs DATABASE_URL"),
-                Arguments.of("DATABASE_URL", "mysql://u:hunter2@db/x", "DATABASE_URL must start with"),
-                Arguments.of("PGVECTOR_TABLE", "Chunks; drop", "PGVECTOR_TABLE must be a lowercase SQL name"),
+                Arguments.of("DATABASE_URL", "mysql://u:hunter2@db/x", "DATABASE_URL: 'databaseUrl' must start with"),
+                Arguments.of("PGVECTOR_TABLE", "Chunks; drop", "PGVECTOR_TABLE: 'pgvectorTable' must be a lowercase SQL name"),
                 Arguments.of("SUMMARIZER", "llm", "SUMMARIZER=llm needs OPENAI_API_KEY"),
                 Arguments.of("SUMMARIZE_PARALLELISM", "0", "SUMMARIZE_PARALLELISM must be at least 1, was 0"),
                 Arguments.of("SUPABASE_URL", "https://p.supabase.co", "SUPABASE_URL is set but the worker writes to the"
@@ -242,7 +244,7 @@ class RunnerConfigTest {
     void anAccountNameIsCheckedOnItsOwn() {
         assertThatThrownBy(() -> load(Map.of("AZURE_STORAGE_ACCOUNT_NAME", "My_Account")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("accountName (AZURE_STORAGE_ACCOUNT_NAME) must be 3 to 24 lowercase");
+                .hasMessageStartingWith("AZURE_STORAGE_ACCOUNT_NAME: 'accountName' must be 3 to 24 lowercase");
     }
 
     @Test
@@ -329,16 +331,26 @@ class RunnerConfigTest {
                 .hasMessageStartingWith("CLIENT_ID is 'southhaven' (" + work.resolve("clients.env") + ") but");
         assertThatThrownBy(() -> RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, null, "South_Haven"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("--client 'South_Haven': CLIENT_ID 'South_Haven' cannot name an Azure queue");
+                .hasMessageStartingWith("--client 'South_Haven': clientId 'South_Haven' cannot name an Azure queue");
         assertThatThrownBy(() -> RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, null, ""))
                 .isInstanceOf(ConfigException.class).hasMessage("--client '': the client is empty");
     }
 
     @Test
-    void builderOptionNamesInMessagesBecomeVariables() {
-        assertThat(RunnerConfig.variableNames("'retryBaseDelay' (PT1H) must not exceed 'retryMaxDelay' (PT1M)"))
-                .isEqualTo("WORKER_RETRY_BASE_DELAY (PT1H) must not exceed WORKER_RETRY_MAX_DELAY (PT1M)");
-        assertThat(RunnerConfig.variableNames("'unknown' stays $1")).isEqualTo("'unknown' stays $1");
+    void everyVariableIsListedOnce() {
         assertThat(List.of(RunnerConfig.VARIABLES.toArray())).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void webhookSettingsAreAValueThatGivesEachCallerItsOwnNotifierBuilder() throws Exception {
+        RunnerConfig c = load(Map.of("QUEUE_PROVIDER", "mock", "WEBHOOK_SECRET",
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "WEBHOOK_ALLOWED_HOSTS", "app.example, *.hooks.example",
+                "WEBHOOK_MAX_QUICK_ATTEMPTS", "2"));
+
+        assertThat(c.webhooks().allowedHosts()).containsExactly("app.example", "*.hooks.example");
+        assertThat(c.webhooks().maxQuickAttempts()).isEqualTo(2);
+        assertThat(c.webhooks().notifierBuilder()).isNotSameAs(c.webhooks().notifierBuilder());
+        assertThat(c.webhooks().notifierBuilder().build().refusalReason("https://other.example/x")).isPresent();
+        assertThat(c.webhooks().toString()).doesNotContain("MfKQ9r8G");
     }
 }

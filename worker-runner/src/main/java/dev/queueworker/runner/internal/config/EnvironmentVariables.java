@@ -1,4 +1,4 @@
-package dev.queueworker.api;
+package dev.queueworker.runner.internal.config;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -9,8 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads settings from environment variables (or any map of them, such as a parsed {@code .env}
- * file) with one set of rules and one style of error, so that every module's settings read alike.
+ * Reads the daemon's environment variables (or any map of them, such as a parsed {@code .env}
+ * file) with one set of rules and one style of error, so that every area's reader reads alike. Only
+ * the runner reads variables: the libraries take options from builders, and a reader passes each
+ * variable to its option with {@link #option}, which names the variable when the option refuses it.
  *
  * <ul>
  *   <li>An unset or blank variable is absent: the caller's default applies. Values are trimmed.
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  *   <li>Choices match an enum constant, case-insensitively.
  * </ul>
  *
- * <p>A bad value throws {@link IllegalArgumentException} whose message starts with the variable's
+ * <p>A bad value throws {@link ConfigException} whose message starts with the variable's
  * name and says what is expected, such as {@code WORKER_MAX_MESSAGES must be 1 to 32, was 40}. The
  * value is quoted in the message, so callers never pass secrets through the typed readers; read
  * secrets with {@link #string}, which never fails.
@@ -64,10 +66,10 @@ public final class EnvironmentVariables {
             try {
                 n = Long.parseLong(v.replace("_", ""));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number, was '" + v + "'");
+                throw new ConfigException(name + " must be a whole number, was '" + v + "'");
             }
             if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " must be "
+                throw new ConfigException(name + " must be "
                         + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : min + " to " + max)
                         + ", was " + v);
             }
@@ -80,7 +82,7 @@ public final class EnvironmentVariables {
         return string(name).map(v -> {
             Duration d = parseDuration(name, v);
             if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be longer than zero, was '" + v + "'");
+                throw new ConfigException(name + " must be longer than zero, was '" + v + "'");
             }
             return d;
         });
@@ -91,7 +93,7 @@ public final class EnvironmentVariables {
         return string(name).map(v -> switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "yes", "1" -> true;
             case "false", "no", "0" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, was '" + v + "'");
+            default -> throw new ConfigException(name + " must be true or false, was '" + v + "'");
         });
     }
 
@@ -107,15 +109,43 @@ public final class EnvironmentVariables {
             for (E e : type.getEnumConstants()) {
                 allowed.append(allowed.length() == 0 ? "" : " or ").append(e.name().toLowerCase(Locale.ROOT));
             }
-            throw new IllegalArgumentException(name + " must be " + allowed + ", was '" + v + "'");
+            throw new ConfigException(name + " must be " + allowed + ", was '" + v + "'");
         });
+    }
+
+    /**
+     * Passes one variable's value to a library option: {@code step} calls the builder's setter. The
+     * builder's refusal names its option ({@code 'maxMessages' must be between 1 and 32, was 40});
+     * this names the variable the operator set in front of it, so the message reads
+     * {@code WORKER_MAX_MESSAGES: 'maxMessages' must be between 1 and 32, was 40}.
+     *
+     * @throws ConfigException naming {@code name}
+     */
+    public static void option(String name, Runnable step) {
+        try {
+            step.run();
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            throw new ConfigException(name + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Passes a secret's value to a library option as {@link #option} does, but never repeats the
+     * option's message (it might quote the value): the error says {@code expected} instead.
+     */
+    public static void secretOption(String name, Runnable step, String expected) {
+        try {
+            step.run();
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            throw new ConfigException(name + " must be " + expected);
+        }
     }
 
     /**
      * Parses a duration in one of the forms of the class comment.
      *
      * @param name the variable, for the error message
-     * @throws IllegalArgumentException naming {@code name} when {@code value} is no duration
+     * @throws ConfigException naming {@code name} when {@code value} is no duration
      */
     public static Duration parseDuration(String name, String value) {
         Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
@@ -124,7 +154,7 @@ public final class EnvironmentVariables {
             try {
                 n = Long.parseLong(m.group(1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " is too long: '" + value + "'");
+                throw new ConfigException(name + " is too long: '" + value + "'");
             }
             String unit = m.group(2) == null ? "s" : m.group(2);
             return switch (unit) {
@@ -137,7 +167,7 @@ public final class EnvironmentVariables {
         try {
             return Duration.parse(value.trim());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 30s, 2m or 500ms, was '" + value
+            throw new ConfigException(name + " must be a duration such as 30s, 2m or 500ms, was '" + value
                     + "'");
         }
     }

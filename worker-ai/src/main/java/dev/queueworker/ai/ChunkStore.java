@@ -1,4 +1,4 @@
-package dev.queueworker.ai.internal.store;
+package dev.queueworker.ai;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -8,14 +8,29 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The embedded chunks of documents, keyed by (document set, filename).
+ * Where the {@code ingest} handler keeps the embedded chunks of documents, keyed by (document set,
+ * filename): the SPI to plug in another vector database. The built-in stores are pgvector and a
+ * file ({@link ChunkStores}); every implementation should pass worker-ai-test's
+ * {@code ChunkStoreCompatibilityKit}.
  *
- * <p>Every chunk's segment carries the metadata keys {@link #DOCUMENT_SET}, {@link #FILENAME},
- * {@link #CHUNK_INDEX} (an int) and {@link #CONTENT_SHA256} (of the whole document), plus the
- * user's keys. Chunk ids are UUIDs. Implementations are thread-safe.
+ * <p>The contract, in the words of the ingest handler that relies on it:
+ * <ul>
+ *   <li><b>Replace atomically.</b> {@link #replace} makes one document's chunks exactly the given
+ *       ones; a reader never sees half of an old and half of a new version, and of two concurrent
+ *       replaces of the same document the rows of one survive whole.
+ *   <li><b>Unchanged check.</b> Every chunk carries {@link #CONTENT_SHA256} (of the whole document)
+ *       and {@code text_sha256} (of its extracted text); {@link #documentValue} reads such a
+ *       document-wide key back, so a re-ingest of the same bytes writes nothing.
+ *   <li><b>Delete.</b> {@link #delete} removes one document's chunks and no other's.
+ *   <li><b>Dimension.</b> A store holds embeddings of one {@link #dimension()}; {@link #replace}
+ *       refuses another, and the handler refuses a model whose dimension differs when it is built.
+ * </ul>
+ *
+ * <p>Chunk ids are UUIDs. Implementations are thread-safe: the worker calls them from several
+ * handler threads at once.
  *
  * <pre>{@code
- * try (ChunkStore store = PgVectorChunkStore.builder(DatabaseUrl.parse(url), 384).build()) {
+ * try (ChunkStore store = ChunkStores.pgvector(databaseUrl, "document_chunks", 384)) {
  *     if (!store.contentSha256("manuals", "a.pdf").equals(Optional.of(sha))) {
  *         store.replace("manuals", "a.pdf", ids, embeddings, segments);
  *     }
@@ -54,6 +69,11 @@ public interface ChunkStore extends AutoCloseable {
      */
     void replace(String documentSet, String filename, List<String> ids, List<Embedding> embeddings,
                  List<TextSegment> segments);
+
+    /** Deletes the document's chunks, leaving every other document's; nothing to delete is no error. */
+    default void delete(String documentSet, String filename) {
+        replace(documentSet, filename, List.of(), List.of(), List.of());
+    }
 
     /** The number of chunks the document has. */
     int count(String documentSet, String filename);

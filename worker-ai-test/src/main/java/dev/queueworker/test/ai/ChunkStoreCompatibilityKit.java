@@ -1,0 +1,446 @@
+package dev.queueworker.test.ai;
+
+import dev.queueworker.ai.ChunkStore;
+import dev.langchain4j.data.document.Metadata;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static dev.langchain4j.store.embedding.filter.MetadataFilterBuilder.metadataKey;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link ChunkStore} does: the compatibility kit each implementation's test extends in a
+ * few lines, saying how to open a store over the same storage again (the same table, directory or
+ * shared map on every call). The kit checks the ingest handler's needs: a document's chunks replaced
+ * atomically (also under concurrent replaces and deletes from two workers), the document-wide
+ * {@code content_sha256} and {@code text_sha256} read back for the unchanged check, deletes that
+ * touch one document only, bad input refused without a write, retrieval with metadata, persistence,
+ * and a store of another dimension refused.
+ *
+ * <pre>{@code
+ * class MyChunkStoreTest extends ChunkStoreCompatibilityKit {
+ *     private final Map<String, MyChunkStore.Row> storage = new ConcurrentHashMap<>();
+ *
+ *     protected ChunkStore openStore(int dimension) {
+ *         return new MyChunkStore(storage, dimension);
+ *     }
+ *
+ *     protected void assertDimensionMismatchMessage(String message, int stored, int wanted) {
+ *         assertThat(message).contains("dimension " + stored);
+ *     }
+ * }
+ * }</pre>
+ */
+public abstract class ChunkStoreCompatibilityKit {
+    /** The dimension of the kit's embeddings. */
+    protected static final int DIMENSION = 8;
+
+    private final List<ChunkStore> opened = new ArrayList<>();
+
+    /** Opens a store over this test's storage (the same table or directory on every call). */
+    protected abstract ChunkStore openStore(int dimension);
+
+    /** Checks the message refusing a store of {@code wanted} over storage holding {@code stored}. */
+    protected abstract void assertDimensionMismatchMessage(String message, int stored, int wanted);
+
+    /** A second worker on the same storage, for the concurrency tests; a separate store by default. */
+    protected ChunkStore secondWorker(ChunkStore first) {
+        return open(first.dimension());
+    }
+
+    protected final ChunkStore open(int dimension) {
+        ChunkStore store = openStore(dimension);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeKitStores() {
+        opened.forEach(ChunkStore::close);
+    }
+
+    @Test
+    void replacingTwiceLeavesIdenticalRows() {
+        ChunkStore store = open(DIMENSION);
+        Doc doc = new Doc("manuals", "guide.pdf", 1, 5);
+
+        doc.replaceIn(store);
+        Map<String, Row> first = rows(store, "manuals");
+        doc.replaceIn(store);
+
+        assertThat(first).hasSize(5);
+        assertThat(rows(store, "manuals")).isEqualTo(first);
+        assertThat(store.count("manuals", "guide.pdf")).isEqualTo(5);
+    }
+
+    @Test
+    void aShortenedDocumentLeavesNoStaleChunks() {
+        ChunkStore store = open(DIMENSION);
+        new Doc("manuals", "guide.pdf", 1, 5).replaceIn(store);
+        Doc other = new Doc("manuals", "other.pdf", 1, 4);
+        other.replaceIn(store);
+
+        Doc shorter = new Doc("manuals", "guide.pdf", 2, 3);
+        shorter.replaceIn(store);
+
+        assertThat(store.count("manuals", "guide.pdf")).isEqualTo(3);
+        Map<String, Row> rows = rows(store, "manuals");
+        assertThat(rows.values().stream().filter(row -> row.filename.equals("guide.pdf")).map(row -> row.text))
+                .containsExactlyInAnyOrder(shorter.texts().toArray(new String[0]));
+        assertThat(rows.keySet()).containsAll(shorter.ids).containsAll(other.ids).hasSize(3 + 4);
+        assertThat(store.count("manuals", "other.pdf")).isEqualTo(4);
+    }
+
+    @Test
+    void emptyListsDeleteTheDocument() {
+        ChunkStore store = open(DIMENSION);
+        new Doc("manuals", "guide.pdf", 1, 3).replaceIn(store);
+
+        store.replace("manuals", "guide.pdf", List.of(), List.of(), List.of());
+
+        assertThat(store.count("manuals", "guide.pdf")).isZero();
+        assertThat(store.contentSha256("manuals", "guide.pdf")).isEmpty();
+        assertThat(rows(store, "manuals")).isEmpty();
+    }
+
+    @Test
+    void concurrentReplacesOfTheSameDocumentLeaveTheRowsOfOneRun() throws Exception {
+        ChunkStore first = open(DIMENSION);
+        ChunkStore second = secondWorker(first);
+        Doc same = new Doc("manuals", "guide.pdf", 2, 4);
+        same.replaceIn(first);
+        Map<String, Row> single = rows(first, "manuals");
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                new Doc("manuals", "guide.pdf", 1, 7).replaceIn(first);
+                race(pool, () -> same.replaceIn(first), () -> same.replaceIn(second));
+                assertThat(rows(first, "manuals")).as("round %d", round).isEqualTo(single);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentReplacesWithDifferentContentNeverMix() throws Exception {
+        ChunkStore first = open(DIMENSION);
+        ChunkStore second = secondWorker(first);
+        Doc shortVersion = new Doc("manuals", "guide.pdf", 2, 3);
+        Doc longVersion = new Doc("manuals", "guide.pdf", 3, 6);
+        shortVersion.replaceIn(first);
+        Map<String, Row> shortRows = rows(first, "manuals");
+        longVersion.replaceIn(first);
+        Map<String, Row> longRows = rows(first, "manuals");
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                new Doc("manuals", "guide.pdf", 1, 9).replaceIn(first);
+                race(pool, () -> shortVersion.replaceIn(first), () -> longVersion.replaceIn(second));
+                assertThat(rows(first, "manuals")).as("round %d", round).isIn(shortRows, longRows);
+                assertThat(first.contentSha256("manuals", "guide.pdf").orElseThrow())
+                        .isIn(shortVersion.sha256, longVersion.sha256);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aConcurrentDeleteAndReplaceNeverMix() throws Exception {
+        ChunkStore first = open(DIMENSION);
+        ChunkStore second = secondWorker(first);
+        Doc longVersion = new Doc("manuals", "guide.pdf", 3, 8);
+        longVersion.replaceIn(first);
+        Map<String, Row> longRows = rows(first, "manuals");
+
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 10; round++) {
+                new Doc("manuals", "guide.pdf", 1, 2).replaceIn(first);
+                race(pool, () -> first.replace("manuals", "guide.pdf", List.of(), List.of(), List.of()),
+                        () -> longVersion.replaceIn(second));
+                assertThat(rows(first, "manuals")).as("round %d", round).isIn(Map.of(), longRows);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void deleteRemovesOneDocumentOnly() {
+        ChunkStore store = open(DIMENSION);
+        new Doc("manuals", "guide.pdf", 1, 3).replaceIn(store);
+        Doc other = new Doc("manuals", "other.pdf", 1, 2);
+        other.replaceIn(store);
+
+        store.delete("manuals", "guide.pdf");
+        store.delete("manuals", "never-stored.pdf");
+
+        assertThat(store.count("manuals", "guide.pdf")).isZero();
+        assertThat(store.contentSha256("manuals", "guide.pdf")).isEmpty();
+        assertThat(rows(store, "manuals").keySet()).containsExactlyInAnyOrderElementsOf(other.ids);
+    }
+
+    @Test
+    void contentSha256IsTheOneOfTheStoredChunks() {
+        ChunkStore store = open(DIMENSION);
+        assertThat(store.contentSha256("manuals", "guide.pdf")).isEmpty();
+
+        Doc v1 = new Doc("manuals", "guide.pdf", 1, 2);
+        v1.replaceIn(store);
+        Doc elsewhere = new Doc("other-set", "guide.pdf", 5, 2);
+        elsewhere.replaceIn(store);
+        assertThat(store.contentSha256("manuals", "guide.pdf")).contains(v1.sha256);
+
+        Doc v2 = new Doc("manuals", "guide.pdf", 2, 2);
+        v2.replaceIn(store);
+        assertThat(store.contentSha256("manuals", "guide.pdf")).contains(v2.sha256);
+        assertThat(store.contentSha256("other-set", "guide.pdf")).contains(elsewhere.sha256);
+        assertThat(store.contentSha256("manuals", "missing.pdf")).isEmpty();
+        assertThat(v1.sha256).isNotEqualTo(v2.sha256);
+        assertThat(store.documentValue("manuals", "guide.pdf", "text_sha256")).contains("text-2");
+        assertThat(store.documentValue("other-set", "guide.pdf", "text_sha256")).contains("text-5");
+        assertThat(store.documentValue("manuals", "guide.pdf", "no_such_key")).isEmpty();
+        assertThat(store.documentValue("manuals", "missing.pdf", "text_sha256")).isEmpty();
+    }
+
+    /** Lists of different sizes, an id that is no UUID, another dimension, another document's chunks. */
+    @Test
+    void badInputIsRefusedAndWritesNothing() {
+        ChunkStore store = open(DIMENSION);
+        Doc doc = new Doc("manuals", "guide.pdf", 1, 2);
+        doc.replaceIn(store);
+        Map<String, Row> before = rows(store, "manuals");
+        Doc next = new Doc("manuals", "guide.pdf", 2, 3);
+
+        assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", next.ids.subList(0, 2), next.embeddings,
+                next.segments)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", List.of("chunk-1", "b", "c"), next.embeddings,
+                next.segments)).isInstanceOf(IllegalArgumentException.class);
+        List<Embedding> wide = new ArrayList<>(next.embeddings);
+        wide.set(2, Embedding.from(new float[DIMENSION + 1]));
+        assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", next.ids, wide, next.segments))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.replace("manuals", "other.pdf", next.ids, next.embeddings, next.segments))
+                .isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(rows(store, "manuals")).isEqualTo(before);
+    }
+
+    @Test
+    void searchFindsTheChunksWithTheirMetadata() {
+        ChunkStore store = open(DIMENSION);
+        Doc guide = new Doc("manuals", "guide.pdf", 1, 4);
+        guide.replaceIn(store);
+        new Doc("manuals", "other.pdf", 1, 4).replaceIn(store);
+        new Doc("elsewhere", "guide.pdf", 1, 4).replaceIn(store);
+
+        List<EmbeddingMatch<TextSegment>> matches = store.embeddingStore().search(EmbeddingSearchRequest.builder()
+                .queryEmbedding(guide.embeddings.get(2))
+                .filter(metadataKey(ChunkStore.DOCUMENT_SET).isEqualTo("manuals"))
+                .maxResults(3)
+                .build()).matches();
+
+        assertThat(matches).hasSize(3);
+        EmbeddingMatch<TextSegment> best = matches.get(0);
+        assertThat(best.embeddingId()).isEqualTo(guide.ids.get(2));
+        assertThat(best.score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        Metadata metadata = best.embedded().metadata();
+        assertThat(metadata.getInteger(ChunkStore.CHUNK_INDEX)).isEqualTo(2);
+        assertThat(metadata.getString(ChunkStore.FILENAME)).isEqualTo("guide.pdf");
+        assertThat(metadata.getString(ChunkStore.CONTENT_SHA256)).isEqualTo(guide.sha256);
+        assertThat(metadata.getString("language")).isEqualTo("en");
+        assertThat(best.embedded().text()).isEqualTo(guide.texts().get(2));
+        assertThat(matches).allSatisfy(match ->
+                assertThat(match.embedded().metadata().getString(ChunkStore.DOCUMENT_SET)).isEqualTo("manuals"));
+    }
+
+    @Test
+    void chunksSurviveReopening() {
+        ChunkStore store = open(DIMENSION);
+        Doc doc = new Doc("manuals", "guide.pdf", 1, 3);
+        doc.replaceIn(store);
+        Map<String, Row> before = rows(store, "manuals");
+        store.close();
+
+        ChunkStore reopened = open(DIMENSION);
+
+        assertThat(rows(reopened, "manuals")).isEqualTo(before);
+        assertThat(reopened.count("manuals", "guide.pdf")).isEqualTo(3);
+        assertThat(reopened.contentSha256("manuals", "guide.pdf")).contains(doc.sha256);
+        assertThat(reopened.documentValue("manuals", "guide.pdf", "text_sha256")).contains("text-1");
+        new Doc("manuals", "guide.pdf", 2, 1).replaceIn(reopened);
+        assertThat(reopened.count("manuals", "guide.pdf")).isEqualTo(1);
+    }
+
+    @Test
+    void aStoreOfAnotherDimensionIsRefusedAndWritesNothing() {
+        ChunkStore store = open(DIMENSION);
+        new Doc("manuals", "guide.pdf", 1, 3).replaceIn(store);
+        Map<String, Row> before = rows(store, "manuals");
+        store.close();
+
+        assertThatThrownBy(() -> open(DIMENSION * 2))
+                .isInstanceOf(IllegalStateException.class)
+                .satisfies(e -> assertDimensionMismatchMessage(e.getMessage(), DIMENSION, DIMENSION * 2));
+
+        ChunkStore reopened = open(DIMENSION);
+        assertThat(rows(reopened, "manuals")).isEqualTo(before);
+        assertThat(reopened.dimension()).isEqualTo(DIMENSION);
+    }
+
+    /** Runs both at once (as far as threads go) and waits for both, failing on either's exception. */
+    private static void race(ExecutorService pool, Runnable one, Runnable other) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(2);
+        Future<?> a = pool.submit(() -> {
+            start.await(10, TimeUnit.SECONDS);
+            one.run();
+            return null;
+        });
+        Future<?> b = pool.submit(() -> {
+            start.await(10, TimeUnit.SECONDS);
+            other.run();
+            return null;
+        });
+        a.get(30, TimeUnit.SECONDS);
+        b.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Every chunk of a document set, by id, as retrieval sees it. */
+    protected static Map<String, Row> rows(ChunkStore store, String documentSet) {
+        float[] probe = new float[DIMENSION];
+        Arrays.fill(probe, 1f);
+        return store.embeddingStore().search(EmbeddingSearchRequest.builder()
+                        .queryEmbedding(Embedding.from(probe))
+                        .filter(metadataKey(ChunkStore.DOCUMENT_SET).isEqualTo(documentSet))
+                        .maxResults(10_000)
+                        .minScore(0.0)
+                        .build()).matches().stream()
+                .collect(Collectors.toMap(EmbeddingMatch::embeddingId, Row::new, (x, y) -> {
+                    throw new AssertionError("id twice: " + x);
+                }, TreeMap::new));
+    }
+
+    /** One chunk as retrieval returns it (score left out). */
+    protected static final class Row {
+        public final String filename;
+        public final String text;
+        public final List<Float> vector;
+        final Map<String, String> metadata;
+
+        Row(EmbeddingMatch<TextSegment> match) {
+            filename = match.embedded().metadata().getString(ChunkStore.FILENAME);
+            text = match.embedded().text();
+            vector = new ArrayList<>();
+            for (float value : match.embedding().vector()) {
+                vector.add(value);
+            }
+            metadata = new TreeMap<>();
+            match.embedded().metadata().toMap().forEach((key, value) -> metadata.put(key, String.valueOf(value)));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Row && ((Row) other).text.equals(text) && ((Row) other).vector.equals(vector)
+                    && ((Row) other).metadata.equals(metadata);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return metadata + " " + text;
+        }
+    }
+
+    /** A document's chunks in version {@code version}: deterministic ids, texts and fake embeddings. */
+    protected static final class Doc {
+        public final String documentSet;
+        public final String filename;
+        public final String sha256;
+        public final List<String> ids = new ArrayList<>();
+        public final List<Embedding> embeddings = new ArrayList<>();
+        public final List<TextSegment> segments = new ArrayList<>();
+
+        public Doc(String documentSet, String filename, int version, int chunks) {
+            this.documentSet = documentSet;
+            this.filename = filename;
+            this.sha256 = sha256(documentSet + "/" + filename + "#" + version);
+            for (int i = 0; i < chunks; i++) {
+                ids.add(UUID.nameUUIDFromBytes((documentSet + "\n" + filename + "\n" + i)
+                        .getBytes(StandardCharsets.UTF_8)).toString());
+                String text = "Chunk " + i + " of " + filename + " in " + documentSet + ", version " + version + ".";
+                embeddings.add(fakeEmbedding(text));
+                Metadata metadata = new Metadata()
+                        .put(ChunkStore.DOCUMENT_SET, documentSet)
+                        .put(ChunkStore.FILENAME, filename)
+                        .put(ChunkStore.CHUNK_INDEX, i)
+                        .put(ChunkStore.CONTENT_SHA256, sha256)
+                        .put("language", "en")
+                        .put("text_sha256", "text-" + version);
+                segments.add(TextSegment.from(text, metadata));
+            }
+        }
+
+        public void replaceIn(ChunkStore store) {
+            store.replace(documentSet, filename, ids, embeddings, segments);
+        }
+
+        List<String> texts() {
+            return segments.stream().map(TextSegment::text).collect(Collectors.toList());
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A unit vector of {@link #DIMENSION} drawn from the text: the same text, the same vector. */
+    protected static Embedding fakeEmbedding(String text) {
+        Random random = new Random(text.hashCode());
+        float[] vector = new float[DIMENSION];
+        double norm = 0;
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = (float) random.nextGaussian();
+            norm += vector[i] * vector[i];
+        }
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] /= (float) Math.sqrt(norm);
+        }
+        return Embedding.from(vector);
+    }
+}

@@ -155,6 +155,29 @@ public final class RunnerConfig {
     }
 
     /**
+     * The options the factory named {@code name} gets: a built-in provider's from the variables its
+     * area's reader checked ({@code azure}: the account, container, encoding and retries;
+     * {@code filesystem}: DOCUMENTS_DIR as {@code directory}), a plugin's from {@link #pluginOptions}.
+     */
+    public Map<String, String> providerOptions(String name) {
+        Map<String, String> options = new TreeMap<>();
+        switch (name) {
+            case "azure" -> {
+                azure.connectionStringIfSet().ifPresent(v -> options.put("connectionString", v));
+                azure.accountNameIfSet().ifPresent(v -> options.put("accountName", v));
+                options.put("containerName", azure.containerName());
+                options.put("messageEncoding", azure.messageEncoding().name().toLowerCase(Locale.ROOT));
+                options.put("maxTries", Integer.toString(azure.maxTries()));
+                options.put("tryTimeout", azure.tryTimeout().toString());
+            }
+            case "filesystem" -> options.put("directory", documentsDir.toString());
+            case "mock", "memory" -> { }
+            default -> options.putAll(pluginOptions(name));
+        }
+        return options;
+    }
+
+    /**
      * The options of the plugin provider {@code name}: the variables named {@code NAME_KEY} ({@code name}
      * in capitals, {@code -} as {@code _}) as {@code KEY}; blank ones left out.
      */

@@ -192,9 +192,7 @@ public final class Components {
             byType.keySet().removeIf(type -> !wanted.isEmpty() && !wanted.contains(type));
             boolean needAi = wanted.isEmpty() || BUILT_IN_TYPES.stream().anyMatch(wanted::contains);
             if (needAi) {
-                AiHandlers ai = config.chunkStorePluginName().isPresent()
-                        ? AiHandlers.create(config.ai(), dimension -> pluginChunkStore(config, plugins, dimension))
-                        : AiHandlers.create(config.ai());
+                AiHandlers ai = AiHandlers.create(config.ai(), dimension -> chunkStore(config, plugins, dimension));
                 resources.add(ai);
                 for (TaskHandler h : ai.handlers()) {
                     if (wanted.isEmpty() || wanted.contains(h.taskType())) {
@@ -236,14 +234,18 @@ public final class Components {
         return true;
     }
 
-    /** The chunk store of {@code VECTOR_STORE} when it names a plugin's {@link ChunkStoreFactory}. */
-    private static ChunkStore pluginChunkStore(RunnerConfig config, Plugins plugins, int dimension) {
-        String name = config.chunkStorePluginName().orElseThrow();
+    /** The chunk store of {@code VECTOR_STORE}, built in or a plugin's, found by its name. */
+    private static ChunkStore chunkStore(RunnerConfig config, Plugins plugins, int dimension) {
+        String name = config.vectorStoreName();
         ChunkStoreFactory factory = plugins.factory(ChunkStoreFactory.class, name, ChunkStoreFactory::name,
                 "VECTOR_STORE");
+        ProviderSettings settings = new ProviderSettings(config.workerOptions().clientId(),
+                config.providerOptions(name));
+        if (Factories.builtIn(factory)) {
+            return factory.create(settings, dimension);
+        }
         try {
-            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)),
-                    dimension);
+            return factory.create(settings, dimension);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw pluginRefused("VECTOR_STORE", name, e);
         }

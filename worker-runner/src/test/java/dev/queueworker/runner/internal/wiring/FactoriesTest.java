@@ -3,6 +3,7 @@ package dev.queueworker.runner.internal.wiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.queueworker.ai.ChunkStoreFactory;
 import dev.queueworker.api.DocumentStoreFactory;
 import dev.queueworker.api.QueueProviderFactory;
 import dev.queueworker.runner.internal.config.ConfigException;
@@ -47,6 +48,10 @@ class FactoriesTest {
                     name, "DOCUMENT_STORE");
             assertThat(f.name()).isEqualTo(name);
             assertThat(Factories.builtIn(f)).isTrue();
+        }
+        for (String name : new String[] {"pgvector", "memory"}) {
+            assertThat(Factories.find(DAEMON, ChunkStoreFactory.class, ChunkStoreFactory::name, name, "VECTOR_STORE")
+                    .getClass().getName()).startsWith("dev.queueworker.ai.");
         }
         assertThat(Factories.find(DAEMON, Named.class, Named::name, "once", "X").getClass()).isEqualTo(Once.class);
     }

@@ -16,6 +16,8 @@ public record CheckResult(String check, Status status, String detail, String hin
     public enum Status {
         /** Works. */
         OK,
+        /** Works, but needs a look; not a failure. */
+        WARN,
         /** Does not work: {@code check} exits 1. */
         FAIL,
         /** Not used by this configuration. */

@@ -1,12 +1,10 @@
 package dev.queueworker.runner.internal.admin;
 
-import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.queueworker.ai.AiProbes;
 import dev.queueworker.ai.AiSettings;
-import dev.queueworker.ai.internal.Embeddings;
-import dev.queueworker.ai.internal.ModelErrors;
-import dev.queueworker.ai.internal.store.DatabaseUrl;
-import dev.queueworker.ai.internal.store.PgVectorChunkStore;
+import dev.queueworker.api.ConnectivityProbe;
 import dev.queueworker.api.PermanentException;
+import dev.queueworker.api.ProbeResult;
 import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzurePoisonQueue;
@@ -18,11 +16,6 @@ import dev.queueworker.runner.internal.wiring.Components;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -52,16 +44,14 @@ import okhttp3.OkHttpClient;
  * the Azure clients try each call once. Checks create nothing where that can be avoided: queues,
  * the container and the table are asked about, never made ({@code run} makes them). Two checks
  * have side effects: the embedding and LLM checks each make one small model call (billed, for
- * OpenAI), and nothing else. No result holds a secret.
+ * OpenAI), and nothing else. No result holds a secret. The model and database rows are worker-ai's
+ * {@link ConnectivityProbe}s ({@link AiProbes}), their options shown as the variables that set them.
  */
 public final class ConnectivityChecks {
 
     static final Duration AZURE_TRY_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEADLINE = Duration.ofSeconds(15);
-    static final Duration MODEL_DEADLINE = Duration.ofSeconds(20);
-    static final Duration LOCAL_MODEL_DEADLINE = Duration.ofSeconds(90);
     private static final Duration MODEL_TIMEOUT = Duration.ofSeconds(10);
-    private static final int DATABASE_TIMEOUT_SECONDS = 5;
 
     private final RunnerConfig config;
     private final OkHttpClient http;
@@ -70,7 +60,6 @@ public final class ConnectivityChecks {
         t.setDaemon(true); // a check past its deadline is abandoned, not waited for
         return t;
     });
-    private Integer modelDimension;
 
     public ConnectivityChecks(RunnerConfig config, OkHttpClient http) {
         this.config = config;
@@ -85,10 +74,7 @@ public final class ConnectivityChecks {
             results.add(documents());
             boolean ai = needsAi();
             if (ai) {
-                results.add(timed("embeddings", config.ai().embeddingProvider() == AiSettings.EmbeddingProvider.LOCAL
-                        ? LOCAL_MODEL_DEADLINE : MODEL_DEADLINE, this::embeddings, this::modelHint));
-                results.addAll(vectorStore());
-                results.add(timed("llm", MODEL_DEADLINE, this::llm, this::modelHint));
+                results.addAll(aiProbes());
             } else {
                 String why = "WORKER_TASK_TYPES runs no built-in handler (ingest, summarize)";
                 results.add(CheckResult.skip("embeddings", why));
@@ -184,7 +170,40 @@ public final class ConnectivityChecks {
         }
     }
 
-    // --- models ---------------------------------------------------------------------------------------
+    // --- worker-ai's probes ---------------------------------------------------------------------------
+
+    /**
+     * worker-ai's probes (embeddings, vector store, vector table, llm) with model calls bounded by
+     * {@link #MODEL_TIMEOUT}, their options shown as the variables that set them; a plugin's chunk
+     * store is not checked.
+     */
+    private List<CheckResult> aiProbes() {
+        Optional<String> pluginStore = config.chunkStorePluginName();
+        List<CheckResult> results = new ArrayList<>();
+        for (ConnectivityProbe probe : AiProbes.of(quickAiSettings())) {
+            if (pluginStore.isPresent() && probe.name().startsWith("vector ")) {
+                if (probe.name().equals("vector store")) {
+                    String why = "VECTOR_STORE=" + pluginStore.get() + ": a plugin's chunk store, not checked";
+                    results.add(CheckResult.skip("vector store", why));
+                    results.add(CheckResult.skip("vector table", why));
+                }
+                continue;
+            }
+            results.add(run(probe));
+        }
+        return results;
+    }
+
+    /** One probe within its deadline, as a row. */
+    private CheckResult run(ConnectivityProbe probe) {
+        String timeoutHint = probe.timeoutHint() == null ? null
+                : ProbeResult.render(probe.timeoutHint(), AiVariables::variableOf);
+        return timed(probe.name(), probe.deadline(), () -> {
+            ProbeResult r = probe.probe().render(AiVariables::variableOf);
+            return new CheckResult(probe.name(), CheckResult.Status.valueOf(r.status().name()), r.detail(),
+                    r.status() == ProbeResult.Status.FAIL || r.status() == ProbeResult.Status.WARN ? r.hint() : null);
+        }, e -> timeoutHint);
+    }
 
     /** The AI settings with model calls bounded by {@link #MODEL_TIMEOUT}. */
     private AiSettings quickAiSettings() {
@@ -194,207 +213,6 @@ public final class ConnectivityChecks {
             variables.put("OPENAI_TIMEOUT", MODEL_TIMEOUT.toSeconds() + "s");
         }
         return AiVariables.read(variables);
-    }
-
-    private CheckResult embeddings() {
-        AiSettings settings = quickAiSettings();
-        boolean local = settings.embeddingProvider() == AiSettings.EmbeddingProvider.LOCAL;
-        String where = local ? " (local)" : " at " + base(settings.openAiApiBase());
-        Embeddings embeddings;
-        int dimension;
-        try {
-            embeddings = Embeddings.create(settings);
-            modelDimension = embeddings.dimension();
-            dimension = embeddings.model().embed("queue-worker check").content().dimension();
-        } catch (RuntimeException e) {
-            throw ModelErrors.translate(e, "embedding model " + (local ? Embeddings.LOCAL_MODEL
-                    : settings.openAiEmbeddingModel()));
-        }
-        if (dimension != embeddings.dimension()) {
-            modelDimension = dimension;
-            return CheckResult.fail("embeddings", embeddings.name() + where + " returned " + dimension
-                    + " dimensions, not the " + embeddings.dimension() + " expected",
-                    "set OPENAI_EMBEDDING_DIMENSIONS to " + dimension + " or unset it");
-        }
-        return CheckResult.ok("embeddings", embeddings.name() + where + ": " + dimension + " dimensions");
-    }
-
-    private CheckResult llm() {
-        if (config.ai().summarizer() != AiSettings.Summarizer.LLM) {
-            return CheckResult.skip("llm", "SUMMARIZER=extractive: no model");
-        }
-        AiSettings settings = quickAiSettings();
-        OpenAiChatModel chat = OpenAiChatModel.builder()
-                .baseUrl(settings.openAiApiBase())
-                .apiKey(settings.openAiApiKey().orElseThrow())
-                .modelName(settings.openAiModel())
-                .timeout(MODEL_TIMEOUT)
-                .maxRetries(1)
-                .build();
-        try {
-            chat.chat("Reply with the single word OK.");
-        } catch (RuntimeException e) {
-            throw ModelErrors.translate(e, "chat model " + settings.openAiModel());
-        }
-        return CheckResult.ok("llm", settings.openAiModel() + " at " + base(settings.openAiApiBase()) + " answered");
-    }
-
-    private String modelHint(RuntimeException e) {
-        int status = e instanceof QueueWorkerException q ? q.statusCode() : 0;
-        if (status == 401 || status == 403) {
-            return "check OPENAI_API_KEY";
-        }
-        if (status == 404) {
-            return "check the model name (OPENAI_EMBEDDING_MODEL, OPENAI_MODEL) and OPENAI_API_BASE";
-        }
-        if (status == 429) {
-            return "rate limited or out of quota: check the account at the model provider";
-        }
-        if (config.ai().embeddingProvider() == AiSettings.EmbeddingProvider.LOCAL && status == 0
-                && !(e instanceof QueueWorkerException)) {
-            return "the local model did not load: is there memory for it (about 200 MB)?";
-        }
-        return "is the model server reachable? check OPENAI_API_BASE";
-    }
-
-    private static String base(String url) {
-        HttpUrl parsed = HttpUrl.parse(url);
-        return parsed == null ? url : parsed.newBuilder().username("").password("").query(null).build().toString();
-    }
-
-    // --- vector store ---------------------------------------------------------------------------------
-
-    private List<CheckResult> vectorStore() {
-        AiSettings ai = config.ai();
-        if (config.chunkStorePluginName().isPresent()) {
-            String why = "VECTOR_STORE=" + config.chunkStorePluginName().get() + ": a plugin's chunk store, not checked";
-            return List.of(CheckResult.skip("vector store", why), CheckResult.skip("vector table", why));
-        }
-        if (ai.vectorStore() == AiSettings.VectorStore.MEMORY) {
-            return List.of(directory("vector store", "WORKER_DATA_DIR", ai.dataDir()));
-        }
-        DatabaseUrl url = DatabaseUrl.parse(ai.databaseUrl().orElseThrow());
-        CheckResult[] table = new CheckResult[1];
-        CheckResult database = timed("vector store", DEADLINE, () -> database(url, table), e -> "check DATABASE_URL");
-        return List.of(database, table[0] != null ? table[0]
-                : CheckResult.skip("vector table", "the database did not answer"));
-    }
-
-    /** Checks the database and pgvector; puts the table's row into {@code tableResult[0]} when it got that far. */
-    private CheckResult database(DatabaseUrl url, CheckResult[] tableResult) {
-        Properties properties = new Properties();
-        url.parameters().forEach(properties::setProperty);
-        properties.setProperty("user", url.user());
-        if (url.password() != null) {
-            properties.setProperty("password", url.password());
-        }
-        properties.setProperty("connectTimeout", Integer.toString(DATABASE_TIMEOUT_SECONDS));
-        properties.setProperty("loginTimeout", Integer.toString(DATABASE_TIMEOUT_SECONDS));
-        properties.setProperty("socketTimeout", Integer.toString(DATABASE_TIMEOUT_SECONDS * 2));
-        properties.setProperty("ApplicationName", "queue-worker check");
-        String where = url.location();
-        try {
-            Class.forName("org.postgresql.Driver");
-        } catch (ClassNotFoundException e) {
-            return CheckResult.fail("vector store", "the PostgreSQL driver is missing from this build",
-                    "rebuild queue-worker.jar");
-        }
-        try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), properties)) {
-            String version = single(connection, "SELECT extversion FROM pg_extension WHERE extname = 'vector'");
-            CheckResult result;
-            if (version != null) {
-                result = CheckResult.ok("vector store", "PostgreSQL at " + where + ", pgvector " + version);
-            } else {
-                String available = single(connection,
-                        "SELECT default_version FROM pg_available_extensions WHERE name = 'vector'");
-                if (available == null) {
-                    tableResult[0] = CheckResult.skip("vector table", "pgvector is missing");
-                    return CheckResult.fail("vector store", "PostgreSQL at " + where + " has no pgvector extension"
-                            + " installed", "install pgvector on the server (Debian: postgresql-15-pgvector; on"
-                            + " Supabase: Database > Extensions > vector), then CREATE EXTENSION vector");
-                }
-                boolean mayCreate = "t".equals(single(connection, "SELECT CASE WHEN r.rolsuper OR (v.trusted AND"
-                        + " has_database_privilege(current_database(), 'CREATE')) THEN 't' ELSE 'f' END"
-                        + " FROM pg_roles r, pg_available_extension_versions v WHERE r.rolname = current_user"
-                        + " AND v.name = 'vector' AND v.version = '" + available.replace("'", "''") + "'"));
-                if (!mayCreate) {
-                    tableResult[0] = CheckResult.skip("vector table", "pgvector is not enabled");
-                    return CheckResult.fail("vector store", "pgvector is not enabled in " + where + " and user "
-                            + url.user() + " may not enable it", "CREATE EXTENSION vector as a superuser");
-                }
-                result = CheckResult.ok("vector store", "PostgreSQL at " + where + ", pgvector " + available
-                        + " available; run enables it");
-            }
-            tableResult[0] = table(connection);
-            return result;
-        } catch (SQLException e) {
-            String state = e.getSQLState() == null ? "" : e.getSQLState();
-            String message = firstSentence(e.getMessage());
-            if (state.startsWith("28")) {
-                return CheckResult.fail("vector store", "PostgreSQL at " + where + " refused user " + url.user()
-                        + ": " + message, "check the user and password in DATABASE_URL");
-            }
-            if (state.equals("3D000")) {
-                return CheckResult.fail("vector store", "PostgreSQL at " + where + ": " + message,
-                        "create database " + url.database() + " or fix DATABASE_URL");
-            }
-            if (state.startsWith("08")) {
-                return CheckResult.fail("vector store", "cannot connect to PostgreSQL at " + where + ": " + message,
-                        "is PostgreSQL running at " + url.host() + ":" + url.port() + "? (DATABASE_URL)");
-            }
-            return CheckResult.fail("vector store", "PostgreSQL at " + where + ": " + message
-                    + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")"), "check DATABASE_URL");
-        }
-    }
-
-    /** Checks {@code PGVECTOR_TABLE}'s shape and dimension against the model's. */
-    private CheckResult table(Connection connection) throws SQLException {
-        String table = config.ai().pgvectorTable();
-        PgVectorChunkStore.TableShape shape = PgVectorChunkStore.TableShape.read(connection, table);
-        Map<String, String> columns = shape.columns();
-        int tableDimension = shape.dimension();
-        String model = modelDimension == null ? null : Integer.toString(modelDimension);
-        if (!shape.exists()) {
-            return CheckResult.ok("vector table", table + " does not exist yet: will be created"
-                    + (model == null ? "" : " with " + model + " dimensions"));
-        }
-        if (!shape.isChunkTable()) {
-            return CheckResult.fail("vector table", table + " exists but is not a chunk table (columns "
-                    + columns.keySet() + ")", "set PGVECTOR_TABLE to another table");
-        }
-        String dims = tableDimension > 0 ? tableDimension + " dimensions" : "no fixed dimension";
-        if (modelDimension == null) {
-            return CheckResult.ok("vector table", table + ": " + dims + " (the model's is unknown: see embeddings)");
-        }
-        if (tableDimension > 0 && tableDimension != modelDimension) {
-            return CheckResult.fail("vector table", "PGVECTOR_TABLE " + table + " has " + tableDimension
-                    + " dimensions but the model makes " + modelDimension,
-                    "use another table (PGVECTOR_TABLE) or the model the table was filled with");
-        }
-        long rows = -1;
-        try (Statement statement = connection.createStatement();
-             ResultSet count = statement.executeQuery("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass('"
-                     + table.replace("'", "''") + "')")) {
-            if (count.next()) {
-                rows = count.getLong(1);
-            }
-        }
-        return CheckResult.ok("vector table", table + ": " + dims + ", matching the model"
-                + (rows >= 0 ? "; about " + rows + " chunks" : ""));
-    }
-
-    private static String single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            return rows.next() ? rows.getString(1) : null;
-        }
-    }
-
-    private static String firstSentence(String message) {
-        if (message == null) {
-            return "no message";
-        }
-        int end = message.indexOf(". ");
-        return end < 0 ? message.strip() : message.substring(0, end + 1);
     }
 
     // --- webhook --------------------------------------------------------------------------------------

@@ -16,6 +16,23 @@ public final class AiVariables {
     private AiVariables() {
     }
 
+    /** The variable that sets each AiSettings option a probe's result may name ({@code ProbeResult#render}). */
+    private static final Map<String, String> OPTION_VARIABLES = Map.of(
+            "databaseUrl", "DATABASE_URL",
+            "pgvectorTable", "PGVECTOR_TABLE",
+            "dataDir", "WORKER_DATA_DIR",
+            "openAiApiKey", "OPENAI_API_KEY",
+            "openAiApiBase", "OPENAI_API_BASE",
+            "openAiEmbeddingModel", "OPENAI_EMBEDDING_MODEL",
+            "openAiModel", "OPENAI_MODEL",
+            "openAiEmbeddingDimensions", "OPENAI_EMBEDDING_DIMENSIONS",
+            "summarizer", "SUMMARIZER");
+
+    /** The variable that sets the AiSettings option {@code option}, or the option's own name when none does. */
+    public static String variableOf(String option) {
+        return OPTION_VARIABLES.getOrDefault(option, option);
+    }
+
     /** Whether {@code name} is a built-in VECTOR_STORE: pgvector or memory. */
     static boolean builtInStore(String name) {
         for (AiSettings.VectorStore store : AiSettings.VectorStore.values()) {

@@ -87,6 +87,7 @@ public final class RunnerConfig {
     private final DocumentStoreKind documentStoreKind;
     private final String documentStoreName;
     private final String chunkStorePluginName;
+    private final String vectorStoreName;
     private final Path documentsDir;
     private final AzureSettings azure;
     private final AiSettings ai;
@@ -128,6 +129,7 @@ public final class RunnerConfig {
         String store = pluginName(env, "VECTOR_STORE", ai.vectorStore().name().toLowerCase(Locale.ROOT),
                 "pgvector or memory", daemon);
         this.chunkStorePluginName = AiVariables.builtInStore(store) ? null : store;
+        this.vectorStoreName = store;
     }
 
     /**
@@ -152,6 +154,35 @@ public final class RunnerConfig {
             }
         }
         return plugin;
+    }
+
+    /**
+     * The options the factory named {@code name} gets: a built-in provider's from the variables its
+     * area's reader checked ({@code azure}: the account, container, encoding and retries;
+     * {@code filesystem}: DOCUMENTS_DIR as {@code directory}; {@code pgvector}: DATABASE_URL and
+     * PGVECTOR_TABLE; {@code memory}: WORKER_DATA_DIR as {@code dataDir}), a plugin's from {@link #pluginOptions}.
+     */
+    public Map<String, String> providerOptions(String name) {
+        Map<String, String> options = new TreeMap<>();
+        switch (name) {
+            case "azure" -> {
+                azure.connectionStringIfSet().ifPresent(v -> options.put("connectionString", v));
+                azure.accountNameIfSet().ifPresent(v -> options.put("accountName", v));
+                options.put("containerName", azure.containerName());
+                options.put("messageEncoding", azure.messageEncoding().name().toLowerCase(Locale.ROOT));
+                options.put("maxTries", Integer.toString(azure.maxTries()));
+                options.put("tryTimeout", azure.tryTimeout().toString());
+            }
+            case "filesystem" -> options.put("directory", documentsDir.toString());
+            case "pgvector" -> {
+                ai.databaseUrl().ifPresent(v -> options.put("databaseUrl", v));
+                options.put("table", ai.pgvectorTable());
+            }
+            case "memory" -> options.put("dataDir", ai.dataDir().toString());
+            case "mock" -> { }
+            default -> options.putAll(pluginOptions(name));
+        }
+        return options;
     }
 
     /**
@@ -300,6 +331,11 @@ public final class RunnerConfig {
 
     public DocumentStoreKind documentStoreKind() {
         return documentStoreKind;
+    }
+
+    /** {@code VECTOR_STORE}'s name (pgvector, memory or a plugin's), the default applied. */
+    public String vectorStoreName() {
+        return vectorStoreName;
     }
 
     /** {@code VECTOR_STORE} when it names a plugin's {@code ChunkStoreFactory}, not pgvector or memory. */

@@ -14,14 +14,10 @@ import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
-import dev.queueworker.core.FileSystemDocumentStore;
-import dev.queueworker.core.InMemoryDocumentStore;
-import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.OkHttpWebhookNotifier;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
-import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,50 +45,85 @@ public final class Components {
     }
 
     /**
-     * The queue of {@code QUEUE_PROVIDER}. For Azure this creates the queues when missing, so it
-     * fails with a {@link dev.queueworker.api.RetryableException} while Azure Storage is unreachable.
+     * The queue of {@code QUEUE_PROVIDER}, a built-in one (found by its name like a plugin's). For Azure
+     * this creates the queues when missing, so it fails with a {@link dev.queueworker.api.RetryableException}
+     * while Azure Storage is unreachable.
+     *
+     * @throws ConfigException when {@code QUEUE_PROVIDER} names a plugin's provider, which only {@code run} loads
      */
     public static QueueProvider queue(RunnerConfig config, OkHttpClient http) {
-        if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
-            return new InMemoryQueueProvider();
-        }
         if (config.queueKind() == RunnerConfig.QueueKind.PLUGIN) {
             throw new ConfigException("QUEUE_PROVIDER=" + config.queueProviderName() + " is a plugin's queue provider,"
                     + " which only the worker (run) loads");
         }
-        return azureQueue(config, http).build();
+        return queue(config, http, Plugins.NONE);
     }
 
-    /** The queue of {@code QUEUE_PROVIDER}, a plugin's one found in {@code handlers}' plugins by its name. */
+    /** The queue of {@code QUEUE_PROVIDER}, built in or a plugin's one found in {@code handlers}' plugins, by its name. */
     public static QueueProvider queue(RunnerConfig config, OkHttpClient http, Handlers handlers) {
-        if (config.queueKind() != RunnerConfig.QueueKind.PLUGIN) {
-            return queue(config, http);
-        }
+        return queue(config, http, handlers.plugins());
+    }
+
+    private static QueueProvider queue(RunnerConfig config, OkHttpClient http, Plugins plugins) {
         String name = config.queueProviderName();
-        QueueProviderFactory factory = handlers.plugins().factory(QueueProviderFactory.class, name,
-                QueueProviderFactory::name, "QUEUE_PROVIDER");
+        QueueProviderFactory factory = plugins.factory(QueueProviderFactory.class, name, QueueProviderFactory::name,
+                "QUEUE_PROVIDER");
+        if (Factories.builtIn(factory)) {
+            return factory.create(settings(config, name, http));
+        }
         try {
-            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)));
+            return factory.create(settings(config, name, http));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigException("QUEUE_PROVIDER=" + name + ": " + e.getMessage() + " (its options are the"
-                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+            throw pluginRefused("QUEUE_PROVIDER", name, e);
         }
     }
 
-    /** The document store of {@code DOCUMENT_STORE}, a plugin's one found in {@code handlers}' plugins by its name. */
+    /** The document store of {@code DOCUMENT_STORE}, built in or a plugin's one found in {@code handlers}' plugins. */
     public static DocumentStore documents(RunnerConfig config, OkHttpClient http, Handlers handlers) {
-        if (config.documentStoreKind() != RunnerConfig.DocumentStoreKind.PLUGIN) {
-            return documents(config, http);
+        return documents(config, http, handlers.plugins());
+    }
+
+    /**
+     * The document store of {@code DOCUMENT_STORE}, a built-in one (found by its name like a plugin's).
+     *
+     * @throws ConfigException when {@code DOCUMENT_STORE} names a plugin's store, which only {@code run} loads
+     */
+    public static DocumentStore documents(RunnerConfig config, OkHttpClient http) {
+        if (config.documentStoreKind() == RunnerConfig.DocumentStoreKind.PLUGIN) {
+            throw new ConfigException("DOCUMENT_STORE=" + config.documentStoreName() + " is a plugin's document"
+                    + " store, which only the worker (run) loads");
         }
+        return documents(config, http, Plugins.NONE);
+    }
+
+    private static DocumentStore documents(RunnerConfig config, OkHttpClient http, Plugins plugins) {
         String name = config.documentStoreName();
-        DocumentStoreFactory factory = handlers.plugins().factory(DocumentStoreFactory.class, name,
-                DocumentStoreFactory::name, "DOCUMENT_STORE");
-        try {
-            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)));
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigException("DOCUMENT_STORE=" + name + ": " + e.getMessage() + " (its options are the"
-                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+        DocumentStoreFactory factory = plugins.factory(DocumentStoreFactory.class, name, DocumentStoreFactory::name,
+                "DOCUMENT_STORE");
+        if (!Factories.builtIn(factory)) {
+            try {
+                return factory.create(settings(config, name, http));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw pluginRefused("DOCUMENT_STORE", name, e);
+            }
         }
+        try {
+            return factory.create(settings(config, name, http));
+        } catch (UncheckedIOException e) {
+            throw new ConfigException("DOCUMENTS_DIR " + config.documentsDir() + " cannot be created: "
+                    + e.getCause().getClass().getSimpleName() + " " + e.getCause().getMessage());
+        }
+    }
+
+    /** What the factory of {@code name} gets: its options (RunnerConfig#providerOptions) and the shared HTTP client. */
+    private static ProviderSettings settings(RunnerConfig config, String name, OkHttpClient http) {
+        return new ProviderSettings(config.workerOptions().clientId(), config.providerOptions(name),
+                Map.of(OkHttpClient.class, http));
+    }
+
+    private static ConfigException pluginRefused(String variable, String name, RuntimeException e) {
+        return new ConfigException(variable + "=" + name + ": " + e.getMessage() + " (its options are the"
+                + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
     }
 
     /** A builder of the Azure queue provider of {@code config}: account, client id, encoding, retries, HTTP client. */
@@ -116,27 +147,6 @@ public final class Components {
         config.azureConnectionString().ifPresent(b::connectionString);
         config.azureAccountName().ifPresent(b::accountName);
         return b;
-    }
-
-    /** The document store of {@code DOCUMENT_STORE}. */
-    public static DocumentStore documents(RunnerConfig config, OkHttpClient http) {
-        switch (config.documentStoreKind()) {
-            case PLUGIN:
-                throw new ConfigException("DOCUMENT_STORE=" + config.documentStoreName() + " is a plugin's document"
-                        + " store, which only the worker (run) loads");
-            case MEMORY:
-                return new InMemoryDocumentStore();
-            case FILESYSTEM:
-                try {
-                    Files.createDirectories(config.documentsDir());
-                } catch (IOException e) {
-                    throw new ConfigException("DOCUMENTS_DIR " + config.documentsDir() + " cannot be created: "
-                            + e.getClass().getSimpleName() + " " + e.getMessage());
-                }
-                return new FileSystemDocumentStore(config.documentsDir());
-            default:
-                return azureBlobs(config, http).build();
-        }
     }
 
     /** The webhook notifier with the configured secret, allowed hosts and timeouts. */
@@ -182,9 +192,7 @@ public final class Components {
             byType.keySet().removeIf(type -> !wanted.isEmpty() && !wanted.contains(type));
             boolean needAi = wanted.isEmpty() || BUILT_IN_TYPES.stream().anyMatch(wanted::contains);
             if (needAi) {
-                AiHandlers ai = config.chunkStorePluginName().isPresent()
-                        ? AiHandlers.create(config.ai(), dimension -> pluginChunkStore(config, plugins, dimension))
-                        : AiHandlers.create(config.ai());
+                AiHandlers ai = AiHandlers.create(config.ai(), dimension -> chunkStore(config, plugins, dimension));
                 resources.add(ai);
                 for (TaskHandler h : ai.handlers()) {
                     if (wanted.isEmpty() || wanted.contains(h.taskType())) {
@@ -226,17 +234,20 @@ public final class Components {
         return true;
     }
 
-    /** The chunk store of {@code VECTOR_STORE} when it names a plugin's {@link ChunkStoreFactory}. */
-    private static ChunkStore pluginChunkStore(RunnerConfig config, Plugins plugins, int dimension) {
-        String name = config.chunkStorePluginName().orElseThrow();
+    /** The chunk store of {@code VECTOR_STORE}, built in or a plugin's, found by its name. */
+    private static ChunkStore chunkStore(RunnerConfig config, Plugins plugins, int dimension) {
+        String name = config.vectorStoreName();
         ChunkStoreFactory factory = plugins.factory(ChunkStoreFactory.class, name, ChunkStoreFactory::name,
                 "VECTOR_STORE");
+        ProviderSettings settings = new ProviderSettings(config.workerOptions().clientId(),
+                config.providerOptions(name));
+        if (Factories.builtIn(factory)) {
+            return factory.create(settings, dimension);
+        }
         try {
-            return factory.create(new ProviderSettings(config.workerOptions().clientId(), config.pluginOptions(name)),
-                    dimension);
+            return factory.create(settings, dimension);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ConfigException("VECTOR_STORE=" + name + ": " + e.getMessage() + " (its options are the"
-                    + " variables " + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_*)");
+            throw pluginRefused("VECTOR_STORE", name, e);
         }
     }
 

@@ -79,41 +79,14 @@ final class Plugins implements AutoCloseable {
     }
 
     /**
-     * The factory named {@code name} of type {@code type} ({@code QueueProviderFactory} or
-     * {@code DocumentStoreFactory}) that a plugin jar declares.
+     * The factory of {@code type} named {@code name}: a built-in one or one a plugin jar declares,
+     * found by {@link Factories#find} over the plugins' class loader (whose parent is the daemon's).
      *
      * @param variable the variable that named it, for the messages
-     * @throws ConfigException when no plugin or two plugins declare one of that name
+     * @throws ConfigException when none or two are named {@code name}
      */
     <F> F factory(Class<F> type, String name, java.util.function.Function<F, String> nameOf, String variable) {
-        if (loader == null) {
-            throw new ConfigException(variable + "=" + name + " is no built-in name and WORKER_PLUGINS_DIR holds no"
-                    + " plugin jar");
-        }
-        F found = null;
-        List<String> names = new ArrayList<>();
-        try {
-            for (F factory : ServiceLoader.load(type, loader)) {
-                String n = nameOf.apply(factory);
-                names.add(n);
-                if (name.equals(n)) {
-                    if (found != null) {
-                        throw new ConfigException(variable + "=" + name + ": two plugins declare it: "
-                                + found.getClass().getName() + " and " + factory.getClass().getName());
-                    }
-                    found = factory;
-                }
-            }
-        } catch (ServiceConfigurationError e) {
-            throw new ConfigException("WORKER_PLUGINS_DIR: a plugin's " + type.getSimpleName() + " cannot be loaded: "
-                    + e.getMessage());
-        }
-        if (found == null) {
-            throw new ConfigException(variable + "=" + name + ": no plugin in WORKER_PLUGINS_DIR declares a "
-                    + type.getSimpleName() + " of that name" + (names.isEmpty() ? "" : "; they declare "
-                    + String.join(", ", names)));
-        }
-        return found;
+        return Factories.find(loader != null ? loader : Plugins.class.getClassLoader(), type, nameOf, name, variable);
     }
 
     /** Where a handler's class came from, for messages: the jar's file name. */

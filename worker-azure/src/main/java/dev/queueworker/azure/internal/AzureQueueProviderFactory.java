@@ -1,0 +1,36 @@
+package dev.queueworker.azure.internal;
+
+import dev.queueworker.api.ProviderSettings;
+import dev.queueworker.api.QueueProvider;
+import dev.queueworker.api.QueueProviderFactory;
+import dev.queueworker.azure.AzureQueueProvider;
+import java.time.Duration;
+import java.util.Locale;
+import okhttp3.OkHttpClient;
+
+/**
+ * The built-in queue provider {@code azure}, found by {@code ServiceLoader} like a plugin's. Options:
+ * {@code connectionString} or {@code accountName}, and optionally {@code messageEncoding}
+ * ({@code none}, {@code base64}), {@code maxTries}, {@code tryTimeout} (ISO-8601); a shared
+ * {@link OkHttpClient} is used when the host gives one.
+ */
+public final class AzureQueueProviderFactory implements QueueProviderFactory {
+
+    @Override
+    public String name() {
+        return "azure";
+    }
+
+    @Override
+    public QueueProvider create(ProviderSettings settings) {
+        AzureQueueProvider.Builder b = AzureQueueProvider.builder().clientId(settings.clientId());
+        settings.option("connectionString").ifPresent(b::connectionString);
+        settings.option("accountName").ifPresent(b::accountName);
+        settings.option("messageEncoding").ifPresent(v ->
+                b.messageEncoding(AzureQueueProvider.MessageEncoding.valueOf(v.toUpperCase(Locale.ROOT))));
+        settings.option("maxTries").ifPresent(v -> b.maxTries(Integer.parseInt(v)));
+        settings.option("tryTimeout").ifPresent(v -> b.tryTimeout(Duration.parse(v)));
+        settings.shared(OkHttpClient.class).ifPresent(b::okHttpClient);
+        return b.build();
+    }
+}

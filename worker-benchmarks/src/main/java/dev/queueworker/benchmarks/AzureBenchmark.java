@@ -129,12 +129,19 @@ public final class AzureBenchmark {
     }
 
     private static Result report(Result r, int messages) {
-        System.out.printf(Locale.ROOT, "%s messages=%d seconds=%.2f msgs_per_s=%d requests_per_task=%.3f%n",
-                r.name, messages, r.seconds, Math.round(messages / r.seconds), r.requests / (double) messages);
+        System.out.printf(Locale.ROOT, "%s messages=%d seconds=%.2f msgs_per_s=%d requests_per_task=%.3f"
+                + " jvm_cpu_ms_per_task=%.2f%n", r.name, messages, r.seconds, Math.round(messages / r.seconds),
+                r.requests / (double) messages, r.cpuNanos / 1e6 / messages);
         return r;
     }
 
-    private record Result(String name, double seconds, long requests) {
+    /** One consumer's run: wall time, HTTP requests and this JVM's CPU time (the consumer, its SDK, its threads). */
+    private record Result(String name, double seconds, long requests, long cpuNanos) {
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** A fresh queue filled with {@code count} small JSON task messages; the sends are not timed. */
@@ -183,6 +190,7 @@ public final class AzureBenchmark {
                         .visibilityTimeout(VISIBILITY).build())
                 .build();
         long before = requests.get();
+        long cpuBefore = cpuNanos();
         long start = System.nanoTime();
         worker.start();
         if (!done.await(10, TimeUnit.MINUTES)) {
@@ -191,7 +199,7 @@ public final class AzureBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         long used = requests.get() - before;
         worker.close();
-        return new Result("worker", seconds, used);
+        return new Result("worker", seconds, used, cpuNanos() - cpuBefore);
     }
 
     private Result raw(int count) throws Exception {
@@ -200,6 +208,7 @@ public final class AzureBenchmark {
         Set<String> done = ConcurrentHashMap.newKeySet();
         ExecutorService threads = Executors.newFixedThreadPool(16);
         long before = requests.get();
+        long cpuBefore = cpuNanos();
         long start = System.nanoTime();
         List<Future<?>> loops = new ArrayList<>();
         for (int t = 0; t < 16; t++) {
@@ -217,7 +226,7 @@ public final class AzureBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         threads.shutdown();
-        return new Result("raw", seconds, requests.get() - before);
+        return new Result("raw", seconds, requests.get() - before, cpuNanos() - cpuBefore);
     }
 
     /**
@@ -245,6 +254,7 @@ public final class AzureBenchmark {
                 count);
         Set<String> done = new HashSet<>();
         long before = requests.get();
+        long cpuBefore = cpuNanos();
         long start = System.nanoTime();
         while (done.size() < count) {
             int got = 0;
@@ -257,6 +267,6 @@ public final class AzureBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result("naive", seconds, requests.get() - before);
+        return new Result("naive", seconds, requests.get() - before, cpuNanos() - cpuBefore);
     }
 }

@@ -87,6 +87,7 @@ public final class Engine {
     private volatile Scheduler.Cancellable drainDeadline;
     private final java.util.function.BooleanSupplier handlerIdle;
     private final SlotGate slots;
+    private final FinalOps finalOps;
 
     /**
      * @param sharedSlots the slots this worker shares with others ({@code Worker.Builder.sharedSlots}),
@@ -131,6 +132,7 @@ public final class Engine {
                 maybeTerminate();
             }
         }, options, scheduler, pollerThreads, metrics, outages, jitter, log);
+        this.finalOps = new FinalOps(poller.limit());
         new QueueDepthGauges(queue, clock).register(metrics, running::get);
     }
 
@@ -247,6 +249,7 @@ public final class Engine {
         poller.stop();
         slots.close();
         handlerPool.shutdownNow();
+        finalOps.shutdownNow();
         pollerThreads.shutdownNow();
         if (ownedScheduler != null) {
             try {
@@ -281,6 +284,7 @@ public final class Engine {
     private void process(Run run) {
         boolean started = false;
         boolean slot = false;
+        boolean handedOff = false;
         try {
             slot = state.get() == State.RUNNING && slots.acquire();
             if (!slot || state.get() != State.RUNNING) {
@@ -291,31 +295,73 @@ public final class Engine {
             run.started(clock.instant());
             running.incrementAndGet();
             started = true;
-            handle(run);
-        } catch (RetryableException e) {
-            // The final queue operation failed (an outage): the message comes back after its lease
-            // lapses and runs again; its webhook, if sent, is repeated with the same webhook-id.
-            outages.failed("finishing task " + run.label(), e);
+            handedOff = handle(run);
         } catch (RuntimeException | Error e) {
-            // The message stays invisible until its lease lapses, then runs again.
-            log.error("Unexpected engine error on message {}; it will be received again", run.message.messageId(), e);
+            engineError(run, e);
         } finally {
             MDC.remove("task_id");
             MDC.remove("task_type");
-            run.markDone();
             if (started) {
                 running.decrementAndGet();
             }
             if (slot) {
                 slots.release();
             }
-            held.remove(run);
-            poller.finished(handlerIdle);
-            maybeTerminate();
+            if (!handedOff) {
+                finish(run, handlerIdle);
+            }
         }
     }
 
-    private void handle(Run run) {
+    /** A run is over: its capacity is free for the poll loop. */
+    private void finish(Run run, java.util.function.BooleanSupplier threadIdle) {
+        run.markDone();
+        held.remove(run);
+        poller.finished(threadIdle);
+        maybeTerminate();
+    }
+
+    private void engineError(Run run, Throwable e) {
+        if (e instanceof RetryableException retryable) {
+            // The final queue operation failed (an outage): the message comes back after its lease
+            // lapses and runs again; its webhook, if sent, is repeated with the same webhook-id.
+            outages.failed("finishing task " + run.label(), retryable);
+        } else {
+            // The message stays invisible until its lease lapses, then runs again.
+            log.error("Unexpected engine error on message {}; it will be received again", run.message.messageId(), e);
+        }
+    }
+
+    /**
+     * The delete of a completed task: here while deletes are quick, else handed off so that this
+     * handler slot takes the next message; the run then ends on the thread that deleted it.
+     */
+    private boolean delete(Run run, Runnable operation) {
+        java.util.Map<String, String> taskContext = MDC.getCopyOfContextMap();
+        boolean handedOff = finalOps.handOff(() -> {
+            java.util.Map<String, String> own = MDC.getCopyOfContextMap();
+            MDC.setContextMap(taskContext);
+            try {
+                operation.run();
+            } catch (RuntimeException | Error e) {
+                engineError(run, e);
+            } finally {
+                if (own == null) {
+                    MDC.clear();
+                } else {
+                    MDC.setContextMap(own);
+                }
+                finish(run, () -> true);
+            }
+        });
+        if (!handedOff) {
+            finalOps.runHere(operation);
+        }
+        return handedOff;
+    }
+
+    /** Runs a message's task and settles it; true when its delete was handed off (see {@link FinalOps}). */
+    private boolean handle(Run run) {
         QueueMessage message = run.message;
         MessageCodec.Decoded decoded;
         try {
@@ -327,11 +373,11 @@ public final class Engine {
             TaskRef ref = new TaskRef(taskId, partial.taskType(), url, null);
             run.ref(ref);
             settler.poison(run, ref, policy.undecodable(e));
-            return;
+            return false;
         }
         if (decoded.taskType().equals(WEBHOOK_TASK_TYPE)) {
             redeliverWebhook(run, decoded);
-            return;
+            return false;
         }
         String url = decoded.webhookUrl() != null ? decoded.webhookUrl() : options.defaultWebhookUrl();
         Task task = new Task(decoded.taskId(), decoded.taskType(), decoded.payload(), url, run.context.attempt(),
@@ -343,7 +389,7 @@ public final class Engine {
         Optional<Poison> refused = policy.beforeRun(task.type(), handlers.keySet(), task.attempt());
         if (refused.isPresent()) {
             settler.poison(run, ref, refused.get());
-            return;
+            return false;
         }
         log.info("Processing task {}: {}", task.id(), task.type());
         listener.taskStarted(task);
@@ -365,7 +411,7 @@ public final class Engine {
         if (abandoned != null) {
             log.info("Task {} ended after {}; its message is left for another worker", task.id(),
                     abandoned.description());
-            return;
+            return false;
         }
         Decision decision = policy.afterRun(task.attempt(), failure);
         if (decision instanceof Poison poison) {
@@ -373,8 +419,9 @@ public final class Engine {
         } else if (decision instanceof Decision.Retry retry) {
             settler.retry(run, task, failure, retry, duration);
         } else {
-            settler.complete(run, task, result, duration);
+            return settler.complete(run, task, result, duration, this::delete);
         }
+        return false;
     }
 
     private void redeliverWebhook(Run run, MessageCodec.Decoded decoded) {

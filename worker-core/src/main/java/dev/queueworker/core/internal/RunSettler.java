@@ -48,8 +48,33 @@ final class RunSettler {
         this.log = log;
     }
 
+    /** Where a final delete runs: on the calling thread ({@link #HERE}) or handed off (see {@link FinalOps}). */
+    interface Delete {
+        /** The calling thread runs it. */
+        Delete HERE = (run, operation) -> {
+            operation.run();
+            return false;
+        };
+
+        /**
+         * Runs or hands off {@code operation}, the delete of {@code run} and what follows it.
+         *
+         * @return true when handed off: the run ends when the operation is done, on another thread
+         */
+        boolean run(Run run, Runnable operation);
+    }
+
     /** Success: a {@code completed} webhook where a URL is known, then the message is deleted. */
     void complete(Run run, Task task, TaskResult result, Duration duration) {
+        complete(run, task, result, duration, Delete.HERE);
+    }
+
+    /**
+     * As {@link #complete(Run, Task, TaskResult, Duration)}, with the delete run by {@code delete}.
+     *
+     * @return true when the delete was handed off (the run ends later, on another thread)
+     */
+    boolean complete(Run run, Task task, TaskResult result, Duration duration, Delete delete) {
         TaskRef ref = TaskRef.of(task);
         WebhookEvent event = null;
         Optional<Poison> notTaken = Optional.empty();
@@ -61,17 +86,17 @@ final class RunSettler {
             // Kept, not dropped: the outcome goes to the poison queue as the webhook that can be requeued.
             PoisonMessage kept = envelope(run, WebhookOutbox.storedMessage(event), event.taskId(),
                     WebhookOutbox.WEBHOOK_TASK_TYPE, notTaken.get());
-            if (!moveToPoison(run, kept)) {
-                return;
+            if (moveToPoison(run, kept)) {
+                completed(task, result, duration);
+                outcomeKept(task, kept);
             }
-            completed(task, result, duration);
-            outcomeKept(task, kept);
-            return;
+            return false;
         }
-        if (!settle(run, queue::delete)) {
-            return;
-        }
-        completed(task, result, duration);
+        return delete.run(run, () -> {
+            if (settle(run, queue::delete)) {
+                completed(task, result, duration);
+            }
+        });
     }
 
     private void completed(Task task, TaskResult result, Duration duration) {

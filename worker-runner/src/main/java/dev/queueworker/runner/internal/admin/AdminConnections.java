@@ -1,6 +1,5 @@
 package dev.queueworker.runner.internal.admin;
 
-import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
@@ -10,9 +9,9 @@ import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 
 /**
- * The Azure clients of the operator commands ({@code submit}, {@code check}, {@code poison}), built
+ * The Azure clients of the operator commands ({@code submit}, {@code poison}), built
  * from the same settings as the daemon's but with their own retry budget, and able to leave missing
- * queues and containers alone.
+ * queues alone.
  */
 public final class AdminConnections {
 
@@ -51,13 +50,6 @@ public final class AdminConnections {
             Duration tryTimeout, AzureQueueProvider.MessageEncoding encoding) {
         return build(() -> Components.azureQueue(config, http).createQueues(createQueues).maxTries(maxTries)
                 .tryTimeout(tryTimeout).messageEncoding(encoding).build());
-    }
-
-    /** The Azure Blob document store of {@code config}, never creating the container, for {@code check}. */
-    public static AzureBlobDocumentStore blobStore(RunnerConfig config, OkHttpClient http, int maxTries,
-            Duration tryTimeout) {
-        return build(() -> Components.azureBlobs(config, http).createContainer(false).maxTries(maxTries)
-                .tryTimeout(tryTimeout).build());
     }
 
     /** A builder's complaint about a setting is a configuration error. */

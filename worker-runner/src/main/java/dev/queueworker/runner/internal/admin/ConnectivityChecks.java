@@ -3,16 +3,19 @@ package dev.queueworker.runner.internal.admin;
 import dev.queueworker.ai.AiProbes;
 import dev.queueworker.ai.AiSettings;
 import dev.queueworker.api.ConnectivityProbe;
-import dev.queueworker.api.PermanentException;
+import dev.queueworker.api.DocumentStoreFactory;
+import dev.queueworker.api.ProbeFactory;
 import dev.queueworker.api.ProbeResult;
+import dev.queueworker.api.ProviderSettings;
+import dev.queueworker.api.QueueProviderFactory;
 import dev.queueworker.api.QueueWorkerException;
-import dev.queueworker.azure.AzureBlobDocumentStore;
-import dev.queueworker.azure.AzurePoisonQueue;
-import dev.queueworker.azure.AzureQueueProvider;
+import dev.queueworker.azure.AzureProbes;
 import dev.queueworker.runner.internal.cli.Errors;
 import dev.queueworker.runner.internal.config.AiVariables;
+import dev.queueworker.runner.internal.config.AzureSettings;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.wiring.Components;
+import dev.queueworker.runner.internal.wiring.Factories;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +33,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -40,16 +44,22 @@ import okhttp3.OkHttpClient;
  * pgvector and a table of the model's dimension), the embedding model, the LLM, and the default
  * webhook URL's host.
  *
+ * <p>This class is the host: it chooses which probes the configuration needs, runs each within its
+ * deadline, and shows the options a result names as the variables that set them. The probes are the
+ * modules' own {@link ConnectivityProbe}s: the queue and document rows come from the factory that
+ * {@code QUEUE_PROVIDER} or {@code DOCUMENT_STORE} names, found by {@link Factories} like the one
+ * {@code run} creates, when it is also a {@link ProbeFactory} (worker-azure's {@link AzureProbes});
+ * the model and database rows are worker-ai's ({@link AiProbes}). The webhook row and
+ * {@code DOCUMENTS_DIR}'s are the runner's own.
+ *
  * <p>Each check has a deadline of a few seconds (loading the local model, a minute) and runs once:
- * the Azure clients try each call once. Checks create nothing where that can be avoided: queues,
+ * the Azure probes try each call once. Checks create nothing where that can be avoided: queues,
  * the container and the table are asked about, never made ({@code run} makes them). Two checks
  * have side effects: the embedding and LLM checks each make one small model call (billed, for
- * OpenAI), and nothing else. No result holds a secret. The model and database rows are worker-ai's
- * {@link ConnectivityProbe}s ({@link AiProbes}), their options shown as the variables that set them.
+ * OpenAI), and nothing else. No result holds a secret.
  */
 public final class ConnectivityChecks {
 
-    static final Duration AZURE_TRY_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEADLINE = Duration.ofSeconds(15);
     private static final Duration MODEL_TIMEOUT = Duration.ofSeconds(10);
 
@@ -71,7 +81,7 @@ public final class ConnectivityChecks {
         try {
             List<CheckResult> results = new ArrayList<>();
             results.addAll(queues());
-            results.add(documents());
+            results.addAll(documents());
             boolean ai = needsAi();
             if (ai) {
                 results.addAll(aiProbes());
@@ -93,7 +103,7 @@ public final class ConnectivityChecks {
         return types.isEmpty() || Components.BUILT_IN_TYPES.stream().anyMatch(types::contains);
     }
 
-    // --- queues ---------------------------------------------------------------------------------------
+    // --- queues and documents: the probes of the factories the configuration names ---------------------
 
     private List<CheckResult> queues() {
         if (config.queueKind() == RunnerConfig.QueueKind.MOCK) {
@@ -104,70 +114,43 @@ public final class ConnectivityChecks {
             String why = "QUEUE_PROVIDER=" + config.queueProviderName() + ": a plugin's queue provider, not checked";
             return List.of(CheckResult.skip("queue", why), CheckResult.skip("poison queue", why));
         }
-        AzureQueueProvider provider;
-        try {
-            provider = AdminConnections.queue(config, http, false, 1, AZURE_TRY_TIMEOUT);
-        } catch (RuntimeException e) {
-            CheckResult failed = CheckResult.fail("queue", Errors.describe(e), azureHint(e));
-            return List.of(failed, CheckResult.skip("poison queue", "the queue settings are unusable"));
-        }
-        CheckResult queue = timed("queue", DEADLINE, () -> {
-            if (!provider.exists()) {
-                return CheckResult.ok("queue", provider.queueName() + " does not exist yet; run creates it");
-            }
-            return CheckResult.ok("queue", provider.queueName() + ": about " + count(provider.approximateDepth()));
-        }, this::azureHint);
-        if (queue.status() == CheckResult.Status.FAIL && isUnreachable(queue)) {
-            return List.of(queue, CheckResult.skip("poison queue", "Azure Storage does not answer (see queue)"));
-        }
-        AzurePoisonQueue poison = provider.poisonQueue();
-        CheckResult poisonResult = timed("poison queue", DEADLINE, () -> {
-            if (!poison.exists()) {
-                return CheckResult.ok("poison queue", poison.name() + " does not exist yet; run creates it");
-            }
-            long depth = poison.approximateDepth();
-            return CheckResult.ok("poison queue", poison.name() + ": about " + count(depth)
-                    + (depth > 0 ? " (see: queue-worker poison list)" : ""));
-        }, this::azureHint);
-        return List.of(queue, poisonResult);
+        return factoryProbes(QueueProviderFactory.class, QueueProviderFactory::name, config.queueProviderName(),
+                "QUEUE_PROVIDER", List.of("queue", "poison queue"));
     }
 
-    private static boolean isUnreachable(CheckResult result) {
-        return result.hint() != null && result.hint().startsWith("is Az");
-    }
-
-    private static String count(long n) {
-        return n + (n == 1 ? " message" : " messages");
-    }
-
-    // --- documents ------------------------------------------------------------------------------------
-
-    private CheckResult documents() {
+    private List<CheckResult> documents() {
         switch (config.documentStoreKind()) {
             case PLUGIN:
-                return CheckResult.skip("documents", "DOCUMENT_STORE=" + config.documentStoreName()
-                        + ": a plugin's document store, not checked");
+                return List.of(CheckResult.skip("documents", "DOCUMENT_STORE=" + config.documentStoreName()
+                        + ": a plugin's document store, not checked"));
             case MEMORY:
-                return CheckResult.skip("documents", "DOCUMENT_STORE=memory: in-process, nothing to reach");
+                return List.of(CheckResult.skip("documents", "DOCUMENT_STORE=memory: in-process, nothing to reach"));
             case FILESYSTEM:
-                return directory("documents", "DOCUMENTS_DIR", config.documentsDir());
+                return List.of(directory("documents", "DOCUMENTS_DIR", config.documentsDir()));
             default:
-                String container = config.azureContainerName();
-                return timed("documents", DEADLINE, () -> {
-                    AzureBlobDocumentStore store = AdminConnections.blobStore(config, http, 1, AZURE_TRY_TIMEOUT);
-                    try {
-                        // One listing request for a prefix nothing has: answers whether the container is there.
-                        store.list(".queue-worker-check/");
-                        return CheckResult.ok("documents", "container " + container + " reachable");
-                    } catch (PermanentException e) {
-                        if (e.statusCode() == 404 && "ContainerNotFound".equals(e.errorCode())) {
-                            return CheckResult.ok("documents", "container " + container
-                                    + " does not exist yet; run and submit create it");
-                        }
-                        throw e;
-                    }
-                }, this::azureHint);
+                return factoryProbes(DocumentStoreFactory.class, DocumentStoreFactory::name,
+                        config.documentStoreName(), "DOCUMENT_STORE", List.of("documents"));
         }
+    }
+
+    /**
+     * The rows of the built-in factory {@code name}'s probes, given the options it would be created
+     * from and the shared HTTP client; {@code rows} are SKIP when the factory has no probes.
+     */
+    private <F> List<CheckResult> factoryProbes(Class<F> type, Function<F, String> nameOf, String name,
+            String variable, List<String> rows) {
+        F factory = Factories.find(ConnectivityChecks.class.getClassLoader(), type, nameOf, name, variable);
+        if (!(factory instanceof ProbeFactory probes)) {
+            return rows.stream().map(row -> CheckResult.skip(row, variable + "=" + name + ": not checked")).toList();
+        }
+        ProviderSettings settings = new ProviderSettings(config.workerOptions().clientId(),
+                config.providerOptions(name), Map.of(OkHttpClient.class, http));
+        UnaryOperator<String> variables = "azure".equals(name) ? AzureSettings::variableOf : UnaryOperator.identity();
+        List<CheckResult> results = new ArrayList<>();
+        for (ConnectivityProbe probe : probes.probes(settings)) {
+            results.add(run(probe, variables));
+        }
+        return results;
     }
 
     // --- worker-ai's probes ---------------------------------------------------------------------------
@@ -189,20 +172,26 @@ public final class ConnectivityChecks {
                 }
                 continue;
             }
-            results.add(run(probe));
+            results.add(run(probe, AiVariables::variableOf));
         }
         return results;
     }
 
-    /** One probe within its deadline, as a row. */
-    private CheckResult run(ConnectivityProbe probe) {
+    /** One probe within its deadline, as a row, its options shown as {@code variables} names them. */
+    private CheckResult run(ConnectivityProbe probe, UnaryOperator<String> variables) {
         String timeoutHint = probe.timeoutHint() == null ? null
-                : ProbeResult.render(probe.timeoutHint(), AiVariables::variableOf);
+                : hostAdvice(ProbeResult.render(probe.timeoutHint(), variables));
         return timed(probe.name(), probe.deadline(), () -> {
-            ProbeResult r = probe.probe().render(AiVariables::variableOf);
+            ProbeResult r = probe.probe().render(variables);
             return new CheckResult(probe.name(), CheckResult.Status.valueOf(r.status().name()), r.detail(),
-                    r.status() == ProbeResult.Status.FAIL || r.status() == ProbeResult.Status.WARN ? r.hint() : null);
+                    r.status() == ProbeResult.Status.FAIL || r.status() == ProbeResult.Status.WARN
+                            ? hostAdvice(r.hint()) : null);
         }, e -> timeoutHint);
+    }
+
+    /** A probe's hint with what this project adds: how to start its Azurite. */
+    private static String hostAdvice(String hint) {
+        return AzureProbes.AZURITE_NOT_RUNNING.equals(hint) ? hint + " start it with ./scripts/setup.sh" : hint;
     }
 
     /** The AI settings with model calls bounded by {@link #MODEL_TIMEOUT}. */
@@ -245,24 +234,6 @@ public final class ConnectivityChecks {
     }
 
     // --- running ----------------------------------------------------------------------------------------
-
-    /** A hint for an Azure Storage failure. */
-    private String azureHint(RuntimeException e) {
-        int status = e instanceof QueueWorkerException q ? q.statusCode() : -1;
-        if (status == 401 || status == 403) {
-            return "check AZURE_STORAGE_CONNECTION_STRING (account and key), or the identity's role with"
-                    + " AZURE_STORAGE_ACCOUNT_NAME";
-        }
-        if (status == 0) {
-            String connection = config.azureConnectionString().orElse("").toLowerCase(Locale.ROOT);
-            boolean local = connection.contains("usedevelopmentstorage") || connection.contains("127.0.0.1")
-                    || connection.contains("localhost");
-            return local ? "is Azurite running? start it with ./scripts/setup.sh"
-                    : "is Azure Storage reachable from here? check AZURE_STORAGE_CONNECTION_STRING or"
-                        + " AZURE_STORAGE_ACCOUNT_NAME";
-        }
-        return "check AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_CONTAINER_NAME";
-    }
 
     /** A check body that may throw; the hint function explains a failure. */
     private interface Check {

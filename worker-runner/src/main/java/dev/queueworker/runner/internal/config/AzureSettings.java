@@ -19,6 +19,20 @@ import java.util.TreeMap;
 public record AzureSettings(String connectionString, String accountName, String containerName,
         AzureQueueProvider.MessageEncoding messageEncoding, int maxTries, Duration tryTimeout) {
 
+    /** The variable that sets each option of the Azure factories a probe's result may name ({@code ProbeResult#render}). */
+    private static final Map<String, String> OPTION_VARIABLES = Map.of(
+            "connectionString", "AZURE_STORAGE_CONNECTION_STRING",
+            "accountName", "AZURE_STORAGE_ACCOUNT_NAME",
+            "containerName", "AZURE_STORAGE_CONTAINER_NAME",
+            "messageEncoding", "QUEUE_MESSAGE_ENCODING",
+            "maxTries", "AZURE_STORAGE_MAX_TRIES",
+            "tryTimeout", "AZURE_STORAGE_TRY_TIMEOUT");
+
+    /** The variable that sets the Azure option {@code option}, or the option's own name when none does. */
+    public static String variableOf(String option) {
+        return OPTION_VARIABLES.getOrDefault(option, option);
+    }
+
     /** Whether a connection string or an account name is set. */
     public boolean hasAccount() {
         return connectionString != null || accountName != null;

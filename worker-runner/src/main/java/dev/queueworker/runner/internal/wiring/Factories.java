@@ -12,7 +12,7 @@ import java.util.function.Function;
  * {@code loader}: the daemon's own modules declare the built-in ones (worker-core, worker-azure,
  * worker-ai), the plugin jars (when {@code loader} is the plugins' loader) the others.
  */
-final class Factories {
+public final class Factories {
 
     private Factories() {
     }
@@ -23,7 +23,7 @@ final class Factories {
      * @param variable the variable that named it, for the messages
      * @throws ConfigException when none or two are named {@code name}, listing the names found
      */
-    static <F> F find(ClassLoader loader, Class<F> type, Function<F, String> nameOf, String name, String variable) {
+    public static <F> F find(ClassLoader loader, Class<F> type, Function<F, String> nameOf, String name, String variable) {
         ClassLoader daemon = Factories.class.getClassLoader();
         F found = null;
         List<String> plugins = new ArrayList<>();

@@ -9,6 +9,7 @@ import dev.queueworker.core.internal.MessageCodec;
 import dev.queueworker.core.internal.SystemScheduler;
 import dev.queueworker.core.internal.WorkerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,6 +129,9 @@ public final class Worker implements AutoCloseable {
         private MeterRegistry meterRegistry;
         private WorkerListener listener = WorkerListener.NONE;
         private DoubleSupplier random;
+        private SharedSlots sharedSlots;
+        private int weight = 1;
+        private Tags meterTags = Tags.empty();
 
         private Builder() {
         }
@@ -228,6 +232,39 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs tasks in slots shared with other workers of this process (see {@link SharedSlots}): a
+         * task starts only while this worker holds one of them, and never more at once than
+         * {@link WorkerOptions#concurrency()}. Default: none; the worker's own
+         * {@code concurrency} handler threads are its slots.
+         *
+         * @param weight this worker's share when workers compete for slots, 1 to 100
+         * @throws IllegalArgumentException when {@code weight} is out of range
+         */
+        public Builder sharedSlots(SharedSlots slots, int weight) {
+            if (weight < 1 || weight > 100) {
+                throw new IllegalArgumentException("'weight' must be between 1 and 100, was " + weight);
+            }
+            this.sharedSlots = Objects.requireNonNull(slots, "'slots' cannot be null.");
+            this.weight = weight;
+            return this;
+        }
+
+        /**
+         * Tags on every meter of this worker, as key-value pairs, e.g. {@code meterTags("client_id", "a")}
+         * for one of several workers sharing a registry. Default: none.
+         *
+         * @throws IllegalArgumentException when the number of arguments is odd
+         */
+        public Builder meterTags(String... keyValues) {
+            if (keyValues.length % 2 != 0) {
+                throw new IllegalArgumentException("'keyValues' must be pairs of key and value, got "
+                        + keyValues.length + " strings");
+            }
+            this.meterTags = Tags.of(keyValues);
+            return this;
+        }
+
         /** The source of jitter, uniform in [0, 1). For deterministic tests only. */
         public Builder jitter(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "'random' cannot be null.");
@@ -257,7 +294,8 @@ public final class Worker implements AutoCloseable {
                     documents != null ? documents : new InMemoryDocumentStore(),
                     notifier != null ? notifier : OkHttpWebhookNotifier.builder().build(),
                     options, time, owned, listener,
-                    new WorkerMetrics(meterRegistry != null ? meterRegistry : new SimpleMeterRegistry()), random);
+                    new WorkerMetrics(meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(), meterTags),
+                    random, sharedSlots == null ? null : sharedSlots.pool().join(weight));
             return new Worker(engine, options, java.util.Collections.unmodifiableSet(new TreeSet<>(handlers.keySet())));
         }
     }

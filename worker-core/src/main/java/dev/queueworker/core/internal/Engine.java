@@ -86,10 +86,16 @@ public final class Engine {
     private final ThreadPoolExecutor pollerThreads;
     private volatile Scheduler.Cancellable drainDeadline;
     private final java.util.function.BooleanSupplier handlerIdle;
+    private final SlotGate slots;
 
+    /**
+     * @param sharedSlots the slots this worker shares with others ({@code Worker.Builder.sharedSlots}),
+     *     or null for a worker on its own
+     */
     public Engine(QueueProvider queue, Map<String, TaskHandler> handlers, DocumentStore documents,
             WebhookNotifier notifier, WorkerOptions options, Scheduler scheduler, AutoCloseable ownedScheduler,
-            WorkerListener listener, WorkerMetrics metrics, DoubleSupplier random) {
+            WorkerListener listener, WorkerMetrics metrics, DoubleSupplier random, SlotPool.Member sharedSlots) {
+        this.slots = sharedSlots == null ? SlotGate.NONE : sharedSlots;
         DoubleSupplier jitter = random == null ? () -> ThreadLocalRandom.current().nextDouble() : random;
         this.queue = queue;
         this.handlers = Map.copyOf(handlers);
@@ -167,6 +173,7 @@ public final class Engine {
         log.info("Shutting down: receiving stopped; waiting up to {} for {} running task(s)",
                 options.shutdownTimeout(), running.get());
         poller.stop();
+        slots.close(); // handler threads waiting for a shared slot give their messages back
         drainDeadline = scheduler.schedule(this::drainTimedOut, options.shutdownTimeout());
         // Messages received but not started go back at once, not when a slot frees up.
         List<Runnable> waiting = new ArrayList<>();
@@ -238,6 +245,7 @@ public final class Engine {
         }
         leases.stop();
         poller.stop();
+        slots.close();
         handlerPool.shutdownNow();
         pollerThreads.shutdownNow();
         if (ownedScheduler != null) {
@@ -272,8 +280,10 @@ public final class Engine {
 
     private void process(Run run) {
         boolean started = false;
+        boolean slot = false;
         try {
-            if (state.get() != State.RUNNING) {
+            slot = state.get() == State.RUNNING && slots.acquire();
+            if (!slot || state.get() != State.RUNNING) {
                 // Received but never started: give it back at once rather than run it while draining.
                 settler.settle(run, r -> queue.release(r, Duration.ZERO));
                 return;
@@ -295,6 +305,9 @@ public final class Engine {
             run.markDone();
             if (started) {
                 running.decrementAndGet();
+            }
+            if (slot) {
+                slots.release();
             }
             held.remove(run);
             poller.finished(handlerIdle);

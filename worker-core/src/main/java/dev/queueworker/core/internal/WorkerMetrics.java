@@ -4,6 +4,7 @@ import dev.queueworker.api.WebhookDelivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
@@ -36,6 +37,7 @@ public final class WorkerMetrics {
     }
 
     private final MeterRegistry registry;
+    private final Tags tags;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, TypeMeters> byType = new ConcurrentHashMap<>();
     private final Counter pollsWithMessages;
@@ -43,22 +45,28 @@ public final class WorkerMetrics {
     private final Counter pollsFailed;
 
     public WorkerMetrics(MeterRegistry registry) {
+        this(registry, Tags.empty());
+    }
+
+    /** With {@code tags} on every meter (a daemon serving several clients tags each one's meters with its client). */
+    public WorkerMetrics(MeterRegistry registry, Tags tags) {
         this.registry = registry;
+        this.tags = tags;
         this.pollsWithMessages = Counter.builder("queueworker.polls").tag("result", "messages")
-                .description("Receive calls that returned messages").register(registry);
+                .description("Receive calls that returned messages").tags(tags).register(registry);
         this.pollsEmpty = Counter.builder("queueworker.polls").tag("result", "empty")
-                .description("Receive calls that returned nothing").register(registry);
+                .description("Receive calls that returned nothing").tags(tags).register(registry);
         this.pollsFailed = Counter.builder("queueworker.polls").tag("result", "error")
-                .description("Receive calls that failed").register(registry);
+                .description("Receive calls that failed").tags(tags).register(registry);
     }
 
     public void gauges(Supplier<Number> inFlight, Supplier<Number> depth, Supplier<Number> poisonDepth) {
         Gauge.builder("queueworker.tasks.in_flight", inFlight, s -> s.get().doubleValue())
-                .description("Tasks running now").strongReference(true).register(registry);
+                .description("Tasks running now").strongReference(true).tags(tags).register(registry);
         Gauge.builder("queueworker.queue.depth", depth, s -> s.get().doubleValue())
-                .description("Approximate number of messages on the task queue").strongReference(true).register(registry);
+                .description("Approximate number of messages on the task queue").strongReference(true).tags(tags).register(registry);
         Gauge.builder("queueworker.poison.depth", poisonDepth, s -> s.get().doubleValue())
-                .description("Approximate number of messages on the poison queue").strongReference(true).register(registry);
+                .description("Approximate number of messages on the poison queue").strongReference(true).tags(tags).register(registry);
     }
 
     public void poll(int received) {
@@ -92,7 +100,7 @@ public final class WorkerMetrics {
             Counter counter = counters[i];
             if (counter == null) {
                 counter = Counter.builder("queueworker.tasks").tag("type", type).tag("outcome", outcome.tag)
-                        .description("Task runs by type and outcome").register(registry);
+                        .description("Task runs by type and outcome").tags(tags).register(registry);
                 counters[i] = counter; // registering twice returns the same meter, so a race is harmless
             }
             counter.increment();
@@ -100,7 +108,7 @@ public final class WorkerMetrics {
                 Timer timer = timers[i];
                 if (timer == null) {
                     timer = Timer.builder("queueworker.task.duration").tag("type", type).tag("outcome", outcome.tag)
-                            .description("How long task runs take").register(registry);
+                            .description("How long task runs take").tags(tags).register(registry);
                     timers[i] = timer;
                 }
                 timer.record(duration);
@@ -111,12 +119,12 @@ public final class WorkerMetrics {
     public void webhook(WebhookDelivery.Outcome outcome) {
         String tag = outcome.name().toLowerCase(Locale.ROOT);
         counters.computeIfAbsent("webhook\n" + tag, k -> Counter.builder("queueworker.webhooks")
-                .tag("outcome", tag).description("Webhook deliveries by outcome").register(registry)).increment();
+                .tag("outcome", tag).description("Webhook deliveries by outcome").tags(tags).register(registry)).increment();
     }
 
     public void poisoned(String errorType) {
         counters.computeIfAbsent("poison\n" + errorType, k -> Counter.builder("queueworker.poisoned")
-                .tag("error_type", errorType).description("Messages moved to the poison queue").register(registry))
+                .tag("error_type", errorType).description("Messages moved to the poison queue").tags(tags).register(registry))
                 .increment();
     }
 }

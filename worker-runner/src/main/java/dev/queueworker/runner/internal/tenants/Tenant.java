@@ -12,6 +12,7 @@ import dev.queueworker.runner.internal.cli.OperatorMessages;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.wiring.Components;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -143,9 +144,24 @@ final class Tenant {
                     state = new TenantState.Draining();
                     log.info("Tenants: client {} draining: running tasks ({}) may finish within {}", client,
                             worker.inFlightCount(), config.workerOptions().shutdownTimeout());
+                } finally {
+                    removeMeters();
                 }
             } finally {
                 queue.close();
+            }
+        }
+    }
+
+    /**
+     * Removes the stopped Worker's meters (tagged with this client), so that a successor of this client
+     * registers its own rather than finding these, which would keep reporting (and holding) this one.
+     */
+    private void removeMeters() {
+        for (Meter meter : shared.registry().getMeters()) {
+            if (client.equals(meter.getId().getTag("client_id"))
+                    && !meter.getId().getName().equals(TenantsRun.READY_GAUGE)) {
+                shared.registry().remove(meter);
             }
         }
     }

@@ -81,9 +81,9 @@ final class TenantsDaemon {
             } else if (old == null) {
                 members.put(client, begin(now, null, "added"));
             } else if (!old.settings().fingerprint().equals(now.fingerprint())) {
-                members.put(client, begin(now, retire(old), "changed: restarting"));
+                members.put(client, begin(now, old, "changed: draining, then restarting"));
             } else if (old.state() instanceof TenantState.Failed failed && !failed.settings()) {
-                members.put(client, begin(now, retire(old), "failed before: trying again"));
+                members.put(client, begin(now, old, "failed before: trying again"));
             }
         }
         leaving.removeIf(t -> t.state() instanceof TenantState.Stopped || t.state() instanceof TenantState.Failed);
@@ -111,14 +111,27 @@ final class TenantsDaemon {
         return states;
     }
 
-    private Member begin(ClientSettings settings, Tenant predecessor, String how) {
+    /** What runs {@code client} now, or null (for tests: an unchanged client keeps its Tenant over a reload). */
+    synchronized Tenant running(String client) {
+        Member m = members.get(client);
+        return m == null ? null : m.tenant();
+    }
+
+    /** Starts {@code settings}' client after draining {@code old} (its former self, or null); logs {@code how}. */
+    private Member begin(ClientSettings settings, Member old, String how) {
         try (MDC.MDCCloseable c = MDC.putCloseable("client_id", settings.client())) {
+            if (old != null) {
+                log.info("Tenants: client {} {} ({})", settings.client(), how, settings.file());
+            }
+            Tenant predecessor = old == null ? null : retire(old);
             if (settings instanceof ClientSettings.Invalid invalid) {
                 log.error("Tenants: client {} stopped: {}", settings.client(), invalid.why());
                 return new Member(settings, null);
             }
             ClientSettings.Valid valid = (ClientSettings.Valid) settings;
-            log.info("Tenants: client {} {} ({})", settings.client(), how, settings.file());
+            if (old == null) {
+                log.info("Tenants: client {} {} ({})", settings.client(), how, settings.file());
+            }
             valid.config().unknownInEnvFile().forEach(name -> log.warn(
                     "Tenants: client {}: {} in {} is not a queue-worker variable (a typo?)", settings.client(), name,
                     settings.file()));

@@ -38,6 +38,9 @@ public final class TenantsRun {
     /** How long stop waits for a client beyond its own WORKER_SHUTDOWN_TIMEOUT before giving up on it. */
     private static final Duration STOP_PATIENCE = Duration.ofMinutes(10);
 
+    /** The gauge of each client's readiness; the daemon, not the client's Worker, owns it. */
+    static final String READY_GAUGE = "queue_worker_ready";
+
     private enum Event { RELOAD, STOP }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -115,7 +118,7 @@ public final class TenantsRun {
             return false;
         });
         for (String client : clients) {
-            readyGauges.computeIfAbsent(client, c -> Gauge.builder("queue_worker_ready", daemon, d -> {
+            readyGauges.computeIfAbsent(client, c -> Gauge.builder(READY_GAUGE, daemon, d -> {
                 TenantState state = d.states().get(c);
                 return state != null && state.ready() ? 1 : 0;
             }).description("1 when the worker is receiving tasks, 0 while starting or draining")

@@ -96,6 +96,7 @@ class TenantsIT {
                 daemon.awaitOutput("Tenants: client " + beta + " ready", DEADLINE);
                 daemon.awaitOutput("Tenants: client down queue not reachable", DEADLINE);
                 daemon.awaitOutput("Tenants: client nodb stopped: ", DEADLINE);
+                assertThat(daemon.output()).doesNotContain("queue-worker ready"); // "down" is still starting
 
                 // Each client's tasks on its own queue, its documents, its secret, its receiver.
                 long sent = System.nanoTime();
@@ -230,6 +231,8 @@ class TenantsIT {
                     dir.toString())) {
                 daemon.awaitCondition(() -> get(httpPort, "/health/ready").startsWith("200 "), DEADLINE,
                         "every client ready");
+                daemon.awaitOutput("queue-worker ready: 10 of 10 clients receiving [" + String.join(", ", names)
+                        + "]", DEADLINE);
                 Map<String, Integer> own = new HashMap<>();
                 Map<String, Integer> other = new HashMap<>();
                 List<String> ownIds = new ArrayList<>();

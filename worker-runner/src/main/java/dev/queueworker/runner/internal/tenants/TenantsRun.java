@@ -19,8 +19,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import okhttp3.OkHttpClient;
@@ -77,26 +80,37 @@ public final class TenantsRun {
         TenantsDaemon daemon = new TenantsDaemon(dir, context.environment(), daemonVariables, shared);
         TenantsHealth health = new TenantsHealth(daemon::states);
         HttpEndpoints endpoints = startHttp(daemonVariables, registry, health);
+        boolean stopped = false;
         try {
             daemon.start(read);
             syncGauges(daemon, registry);
+            boolean settled = false;
             while (true) {
-                Event event = events.take();
+                Event event = settled ? events.take() : events.poll(250, TimeUnit.MILLISECONDS);
+                if (!settled) {
+                    settled = settled(daemon);
+                }
                 if (event == Event.STOP) {
                     break;
                 }
-                log.info("Tenants: reload requested: reading {}", dir);
-                daemon.reload();
-                syncGauges(daemon, registry);
+                if (event == Event.RELOAD) {
+                    log.info("Tenants: reload requested: reading {}", dir);
+                    daemon.reload();
+                    syncGauges(daemon, registry);
+                }
             }
             log.info("Stop requested");
             health.draining();
             log.info("Stopping: every client drains; running tasks may finish within each client's"
                     + " WORKER_SHUTDOWN_TIMEOUT");
             daemon.stop(STOP_PATIENCE);
+            stopped = true;
             log.info("Stopped");
             return 0;
         } finally {
+            if (!stopped) {
+                daemon.stop(STOP_PATIENCE); // a failure of the daemon itself: the clients' threads must not outlive it
+            }
             if (endpoints != null) {
                 endpoints.close();
             }
@@ -105,6 +119,23 @@ public final class TenantsRun {
             gc.close();
             registry.close();
         }
+    }
+
+    /**
+     * Logs {@code queue-worker ready} once no client is starting any more (each is ready or failed);
+     * returns whether it did. A client whose storage never answers keeps this line back, as it keeps
+     * {@code /health/ready} at 503.
+     */
+    private static boolean settled(TenantsDaemon daemon) {
+        var states = daemon.states();
+        if (states.values().stream().anyMatch(s -> s instanceof TenantState.Starting)) {
+            return false;
+        }
+        List<String> ready = states.entrySet().stream().filter(e -> e.getValue().ready()).map(Map.Entry::getKey).toList();
+        long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        log.info("queue-worker ready: {} of {} clients receiving {}, {} ms after start", ready.size(), states.size(),
+                ready, sinceJvmStart);
+        return true;
     }
 
     /** One {@code queue_worker_ready{client_id}} per client of DIR: 1 while it receives tasks, else 0. */

@@ -10,6 +10,7 @@ import static dev.queueworker.runner.tenants.TenantsFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.test.Azurite;
+import dev.queueworker.test.PostgresServer;
 import dev.queueworker.test.QueueWorkerProcess;
 import dev.queueworker.test.RecordingWebhookReceiver;
 import dev.queueworker.test.RecordingWebhookReceiver.ReceivedWebhook;
@@ -268,6 +269,65 @@ class TenantsIT {
             }
         } finally {
             receivers.forEach(RecordingWebhookReceiver::close);
+        }
+    }
+
+    /**
+     * The worst case: the failing client may take every slot (its cap is the default, all of them), and
+     * each of its tasks holds one until PostgreSQL's connection timeout (5 s) gives up. The others'
+     * tasks then wait for one such task, not for the outage: the bound is the failing client's task
+     * duration plus a polling interval.
+     */
+    @Test
+    void oneClientsDatabaseGoingDownMidRunDoesNotHoldUpTheOthers() throws Exception {
+        String run = Long.toString(ThreadLocalRandom.current().nextLong(1_000_000, 9_999_999));
+        String pg = "pg" + run;
+        String steady = "steady" + run;
+        int httpPort = TenantsFixture.freePort();
+        Path dir = work.resolve("tenants");
+        try (PostgresServer postgres = PostgresServer.start();
+                RecordingWebhookReceiver receiverPg = RecordingWebhookReceiver.start();
+                RecordingWebhookReceiver receiverSteady = RecordingWebhookReceiver.start()) {
+            write(dir.resolve(".env"), "AZURE_STORAGE_CONNECTION_STRING=" + azurite.connectionString() + "\n"
+                    + "WORKER_TASK_TYPES=ingest\nWORKER_POLLING_INTERVAL=1s\nWORKER_MIN_POLLING_INTERVAL=100ms\n"
+                    + "WORKER_HTTP_PORT=" + httpPort + "\nWORKER_TENANTS_CONCURRENCY=4\nWORKER_RETRY_BASE_DELAY=1s\n"
+                    + "WORKER_SHUTDOWN_TIMEOUT=5s\n");
+            write(dir.resolve("clients/" + pg + ".env"), "WEBHOOK_URL=" + receiverPg.url() + "\nDATABASE_URL="
+                    + postgres.databaseUrl() + "\nAZURE_STORAGE_CONTAINER_NAME=" + pg + "-docs\n");
+            write(dir.resolve("clients/" + steady + ".env"), "WEBHOOK_URL=" + receiverSteady.url()
+                    + "\nVECTOR_STORE=memory\nAZURE_STORAGE_CONTAINER_NAME=" + steady + "-docs\n");
+            upload(azurite, pg + "-docs", "harbour.txt", text("harbour"));
+            upload(azurite, steady + "-docs", "library.txt", text("library"));
+            try (QueueWorkerProcess daemon = QueueWorkerProcess.start(work, Map.of(), "512m", "run", "--tenants",
+                    dir.toString())) {
+                daemon.awaitOutput("queue-worker ready: 2 of 2 clients", DEADLINE);
+                String first = ingest(azurite, pg, "harbour.txt", null);
+                assertThat(receiverPg.awaitTask(first, DEADLINE).body().path("status").asText()).isEqualTo("completed");
+
+                postgres.stopImmediately();
+                List<String> stuck = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    stuck.add(ingest(azurite, pg, "harbour.txt", null));
+                }
+                daemon.awaitOutput("Ingestion failed: harbour.txt", DEADLINE);
+                List<Duration> latencies = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    long sent = System.nanoTime();
+                    String id = ingest(azurite, steady, "library.txt", null);
+                    ReceivedWebhook w = receiverSteady.awaitTask(id, DEADLINE);
+                    latencies.add(Duration.ofNanos(System.nanoTime() - sent));
+                    assertThat(w.body().path("status").asText()).isEqualTo("completed");
+                }
+                System.out.println("TenantsIT: steady's latencies (send to webhook) while pg's database is down: "
+                        + latencies);
+                assertThat(latencies).allSatisfy(d -> assertThat(d).isLessThan(HEALTHY_BOUND));
+                assertThat(receiverPg.received()).noneMatch(w -> stuck.contains(w.taskId())
+                        && w.body().path("status").asText().equals("completed"));
+                assertThat(get(httpPort, "/health/ready?client=" + steady)).isEqualTo("200 " + steady + " ready\n");
+
+                daemon.terminate();
+                assertThat(daemon.awaitExit(DEADLINE)).as(daemon.output()).isZero();
+            }
         }
     }
 

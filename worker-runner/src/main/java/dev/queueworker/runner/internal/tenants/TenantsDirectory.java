@@ -167,8 +167,15 @@ record TenantsDirectory(Path dir, DaemonVariables daemon, SortedMap<String, Clie
         try {
             return new ClientSettings.Valid(client, file, RunnerConfig.fromVariables(merged, sources, unknown));
         } catch (ConfigException e) {
-            return invalid(client, file, e.getMessage() + " (" + file + ")", inputs);
+            return invalid(client, file, e.getMessage() + " (" + whereSet(e.getMessage(), sources, file) + ")", inputs);
         }
+    }
+
+    /** Where the variable a message starts with was set (the client's file, DIR/.env or the environment). */
+    private static String whereSet(String message, Map<String, String> sources, Path file) {
+        String variable = message.split("[ :=]", 2)[0];
+        String source = RunnerConfig.VARIABLES.contains(variable) ? sources.get(variable) : null;
+        return source == null ? file.toString() : "environment".equals(source) ? "the environment" : source;
     }
 
     private static ClientSettings invalid(String client, Path file, String why, Map<String, String> inputs) {

@@ -107,6 +107,22 @@ class TenantsDirectoryTest {
     }
 
     @Test
+    void aBadSharedValueNamesTheSharedFileOrTheEnvironment() throws IOException {
+        write(".env", "QUEUE_PROVIDER=mock\nWORKER_POLLING_INTERVAL=often\n");
+        write("clients/alpha.env", "");
+        write("clients/beta.env", "WORKER_POLLING_INTERVAL=2s\n");
+        write("clients/gamma.env", "WORKER_POLLING_INTERVAL=2s\nWORKER_MAX_DEQUEUE_COUNT=3\n");
+
+        TenantsDirectory read = TenantsDirectory.read(dir, Map.of("WORKER_MAX_DEQUEUE_COUNT", "many"));
+
+        assertThat(why(read, "alpha")).startsWith("WORKER_POLLING_INTERVAL must be a duration")
+                .endsWith("(" + dir.resolve(".env") + ")");
+        assertThat(why(read, "beta")).isEqualTo("WORKER_MAX_DEQUEUE_COUNT must be a whole number, was 'many'"
+                + " (the environment)");
+        valid(read, "gamma");
+    }
+
+    @Test
     void aClientIdInTheFileMustBeTheFileNameAndSharedOnesAreIgnored() throws IOException {
         write(".env", "QUEUE_PROVIDER=mock\nCLIENT_ID=everyone\n");
         write("clients/alpha.env", "CLIENT_ID=beta\n");

@@ -144,6 +144,12 @@ class TenantsIT {
                         .asString().contains("[client " + alpha + "] ");
                 assertThat(output.lines().filter(l -> l.contains("Task " + ingestB + " completed"))).singleElement()
                         .asString().contains("[client " + beta + "] ");
+                for (String id : List.of(ingestA, crossA, refusedA)) {
+                    assertThat(output.lines().filter(l -> l.contains(id))).isNotEmpty()
+                            .allMatch(l -> l.contains("[client " + alpha + "] "));
+                }
+                assertThat(output.lines().filter(l -> l.contains("Webhook ") || l.contains("Ingestion ")))
+                        .isNotEmpty().allMatch(l -> l.contains("[client " + alpha + "] ") || l.contains("[client " + beta + "] "));
                 assertThat(output.lines().filter(l -> l.contains("Tenants: client broken stopped: ")))
                         .singleElement().asString().contains("WORKER_VISIBILITY_TIMEOUT must be a duration")
                         .contains("[client broken] ");

@@ -54,7 +54,7 @@ final class Logging {
 
     private static String command(String[] args) {
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--env-file")) {
+            if (args[i].equals("--env-file") || args[i].equals("--tenants") || args[i].equals("--client")) {
                 i++;
             } else if (!args[i].startsWith("-")) {
                 return args[i];
@@ -65,6 +65,13 @@ final class Logging {
 
     private static Path envFile(String[] args) {
         for (int i = 0; i < args.length; i++) {
+            // Tenants mode: the daemon's LOG_FORMAT and LOG_LEVEL are in DIR/.env.
+            if (args[i].equals("--tenants") && i + 1 < args.length) {
+                return Path.of(args[i + 1]).resolve(".env");
+            }
+            if (args[i].startsWith("--tenants=")) {
+                return Path.of(args[i].substring("--tenants=".length())).resolve(".env");
+            }
             if (args[i].equals("--env-file") && i + 1 < args.length) {
                 return Path.of(args[i + 1]);
             }

@@ -11,6 +11,7 @@ import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.console.Console;
 import dev.queueworker.runner.internal.http.HttpEndpoints;
+import dev.queueworker.runner.internal.tenants.TenantsRun;
 import dev.queueworker.runner.internal.wiring.Components;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -24,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code queue-worker run}: the daemon. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -55,6 +61,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ClientOption clientOption;
 
+    @Option(names = "--tenants", paramLabel = "DIR",
+            description = {"Serve every client of DIR in this one daemon: DIR/.env shared, one DIR/clients/<client>.env"
+                + " per client; SIGHUP re-reads DIR (docs/tenants.md). Not with --client or --env-file."})
+    Path tenants;
+
+    @Spec
+    CommandSpec spec;
+
     private final CliContext context;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile String notReady = "starting";
@@ -65,6 +79,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (tenants != null) {
+            if (clientOption.client != null || configOptions.envFile != null) {
+                throw new ParameterException(spec.commandLine(), "--tenants cannot be combined with "
+                        + (clientOption.client != null ? "--client" : "--env-file")
+                        + ": each client's settings are DIR/clients/<client>.env");
+            }
+            return TenantsRun.run(tenants, context, VersionCommand.version());
+        }
         RunnerConfig config = configOptions.load(context, clientOption.client);
         context.onStop(this::requestStop);
         log.info("queue-worker {} starting (pid {}, Java {})", VersionCommand.version(), ProcessHandle.current().pid(),

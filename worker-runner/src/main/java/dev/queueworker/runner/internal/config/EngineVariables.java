@@ -60,6 +60,11 @@ final class EngineVariables {
         return b.build();
     }
 
+    /** {@code WORKER_SHARE}: a client's weight among the clients of one daemon (tenants mode), 1 to 100; default 1. */
+    static int share(EnvironmentVariables env) {
+        return env.integer("WORKER_SHARE", 1, 100).orElse(1);
+    }
+
     /** {@code WORKER_TASK_TYPES}: the types this worker runs; empty means every handler found. */
     static Set<String> taskTypes(EnvironmentVariables env) {
         Set<String> types = new LinkedHashSet<>();

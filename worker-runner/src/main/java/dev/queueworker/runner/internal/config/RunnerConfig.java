@@ -56,7 +56,7 @@ public final class RunnerConfig {
             "CLIENT_ID", "WORKER_MAX_MESSAGES", "WORKER_CONCURRENCY", "WORKER_VISIBILITY_TIMEOUT",
             "WORKER_POLLING_INTERVAL", "WORKER_MIN_POLLING_INTERVAL", "WORKER_MAX_DEQUEUE_COUNT",
             "WORKER_RETRY_BASE_DELAY", "WORKER_RETRY_MAX_DELAY", "WORKER_SHUTDOWN_TIMEOUT",
-            "WORKER_MAX_MESSAGE_BYTES", "WORKER_TASK_TYPES",
+            "WORKER_MAX_MESSAGE_BYTES", "WORKER_TASK_TYPES", "WORKER_SHARE",
             // webhooks
             "WEBHOOK_URL", "WEBHOOK_MAX_ATTEMPTS", "WEBHOOK_SECRET", "WEBHOOK_ALLOWED_HOSTS",
             "WEBHOOK_CONNECT_TIMEOUT", "WEBHOOK_READ_TIMEOUT", "WEBHOOK_MAX_QUICK_ATTEMPTS",
@@ -72,7 +72,7 @@ public final class RunnerConfig {
             "SUPABASE_URL", "SUPABASE_KEY",
             // the daemon
             "WORKER_PLUGINS_DIR", "WORKER_HTTP_PORT", "WORKER_HTTP_BIND", "WORKER_CONSOLE_TOKEN", "WORKER_CONSOLE_READ_ONLY",
-            "LOG_FORMAT", "LOG_LEVEL");
+            "LOG_FORMAT", "LOG_LEVEL", "WORKER_TENANTS_CONCURRENCY");
 
     private static final java.util.regex.Pattern PLUGIN_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
@@ -81,6 +81,7 @@ public final class RunnerConfig {
     private final List<String> unknownInEnvFile;
     private final WorkerOptions workerOptions;
     private final Set<String> taskTypes;
+    private final int share;
     private final WebhookSettings webhooks;
     private final QueueKind queueKind;
     private final String queueProviderName;
@@ -102,6 +103,7 @@ public final class RunnerConfig {
         this.daemon = DaemonSettings.read(env);
         this.workerOptions = EngineVariables.workerOptions(env);
         this.taskTypes = EngineVariables.taskTypes(env);
+        this.share = EngineVariables.share(env);
         this.webhooks = WebhookSettings.read(env);
         this.queueProviderName = pluginName(env, "QUEUE_PROVIDER", "azure", "azure or mock", daemon);
         this.queueKind = builtIn(queueProviderName, QueueKind.class, QueueKind.PLUGIN);
@@ -258,6 +260,20 @@ public final class RunnerConfig {
         return new RunnerConfig(Collections.unmodifiableMap(merged), sources, unknown);
     }
 
+    /**
+     * The configuration of already merged variables, for a caller that merged them itself (tenants
+     * mode merges a shared file, the environment and a client's file).
+     *
+     * @param sources where each variable came from, for {@link #describe()}
+     * @param unknownInFiles names in the files that the daemon does not read
+     * @throws ConfigException naming the variable at fault
+     */
+    public static RunnerConfig fromVariables(Map<String, String> variables, Map<String, String> sources,
+            List<String> unknownInFiles) {
+        return new RunnerConfig(Collections.unmodifiableMap(new LinkedHashMap<>(variables)),
+                new LinkedHashMap<>(sources), List.copyOf(unknownInFiles));
+    }
+
     /** Makes {@code client} the CLIENT_ID of {@code merged}, refusing a different one already there. */
     private static void requireClient(String client, Map<String, String> merged, Map<String, String> sources) {
         String problem = client.isBlank() ? "the client is empty" : AzureQueueProvider.checkClientId(client);
@@ -389,6 +405,11 @@ public final class RunnerConfig {
 
     public AiSettings ai() {
         return ai;
+    }
+
+    /** {@code WORKER_SHARE}: this client's weight when clients of one daemon compete for slots (tenants mode). */
+    public int share() {
+        return share;
     }
 
     /** {@code WORKER_TASK_TYPES}: the types this worker runs; empty means every handler found. */

@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +43,29 @@ public final class HttpEndpoints implements AutoCloseable {
      */
     public static HttpEndpoints start(String bind, int port, PrometheusMeterRegistry registry,
             Supplier<String> readiness, Console console) throws IOException {
+        return start(bind, port, registry, query -> {
+            String notReady = readiness.get();
+            return notReady == null ? new Readiness(200, "ready\n") : new Readiness(503, "not ready: " + notReady + "\n");
+        }, console);
+    }
+
+    /** What {@code /health/ready} answers: the status and a text body. */
+    public record Readiness(int status, String body) {
+    }
+
+    /**
+     * Starts serving on {@code bind:port}, {@code /health/ready} answered by {@code readiness} from the
+     * request's query string (null when none), as the tenants daemon answers for each client.
+     *
+     * @param console the console, or null for none
+     */
+    public static HttpEndpoints start(String bind, int port, PrometheusMeterRegistry registry,
+            Function<String, Readiness> readiness, Console console) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         server.createContext("/health/live", exchange -> respond(exchange, 200, "text/plain; charset=utf-8", "live\n"));
         server.createContext("/health/ready", exchange -> {
-            String notReady = readiness.get();
-            respond(exchange, notReady == null ? 200 : 503, "text/plain; charset=utf-8",
-                    notReady == null ? "ready\n" : "not ready: " + notReady + "\n");
+            Readiness answer = readiness.apply(exchange.getRequestURI().getRawQuery());
+            respond(exchange, answer.status(), "text/plain; charset=utf-8", answer.body());
         });
         server.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));

@@ -46,6 +46,7 @@ class RunnerConfigTest {
         v.put("WORKER_SHUTDOWN_TIMEOUT", "45s");
         v.put("WORKER_MAX_MESSAGE_BYTES", "32768");
         v.put("WORKER_TASK_TYPES", "ingest, summarize");
+        v.put("WORKER_SHARE", "2");
         v.put("WEBHOOK_URL", "https://app.example/internal/notify");
         v.put("WEBHOOK_MAX_ATTEMPTS", "10");
         v.put("WEBHOOK_SECRET", WEBHOOK_SECRET);
@@ -90,6 +91,7 @@ class RunnerConfigTest {
         v.put("WORKER_CONSOLE_READ_ONLY", "true");
         v.put("LOG_FORMAT", "json");
         v.put("LOG_LEVEL", "debug");
+        v.put("WORKER_TENANTS_CONCURRENCY", "32");
         return v;
     }
 

@@ -453,7 +453,8 @@ if [ "$tenants" -eq 1 ]; then
   done
   if [ "${#twice[@]}" -gt 0 ]; then
     names=$(printf '%s\n' "${twice[@]}" | sed 's/ (.*//' | tr '\n' ' ')
-    mixed "per-client services serve clients the tenants service of $dir would serve too: $(printf '%s\n' "${twice[@]}" | paste -sd ',' - | sed 's/,/, /g'): stop them first with 'systemctl disable --now ${names% }'"
+    listed=$(printf '%s; ' "${twice[@]}")
+    mixed "per-client services serve clients the tenants service of $dir would serve too: ${listed%; }: stop them first with 'systemctl disable --now ${names% }'"
   fi
 else
   other_dir="$(tenants_dir_of_unit)"

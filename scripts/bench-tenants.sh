@@ -283,6 +283,12 @@ stop_daemons() {
   done
 }
 rss_mb() { echo $(( $(sed -n 's/^\s*Maximum resident set size (kbytes): //p' "$work/time-$1.txt") / 1024 )); }
+# cpu_s NAME...: the CPU seconds (user + system) the daemons used, start-up included.
+cpu_s() {
+  local n
+  for n in "$@"; do sed -n 's/^\s*\(User\|System\) time (seconds): //p' "$work/time-$n.txt"; done \
+    | awk '{ s += $1 } END { printf "%.1f", s }'
+}
 
 # wait_ready NAME PORT TIMER
 wait_ready() {
@@ -317,7 +323,8 @@ stop_daemons "${ten_timers[@]}"
 ten_rss=0
 for c in "${names[@]}"; do ten_rss=$(( ten_rss + $(rss_mb "$c") )); done
 ten_tps=$(throughput "$ten")
-say "ten daemons: $ten_tps tasks/s; peak RSS summed ${ten_rss} MB"
+ten_cpu=$(cpu_s "${names[@]}")
+say "ten daemons: $ten_tps tasks/s; peak RSS summed ${ten_rss} MB; ${ten_cpu} CPU s"
 
 # ---- 2. one tenants daemon serving the same clients ----
 start_daemon tenants -- run --tenants "$dir"
@@ -328,7 +335,8 @@ one=$(phase "tenants daemon" "$tasks" "${names[@]}" -- "$tenants_port")
 stop_daemons "$tenants_timer"
 tenants_rss=$(rss_mb tenants)
 tenants_tps=$(throughput "$one")
-say "tenants daemon: $tenants_tps tasks/s; peak RSS ${tenants_rss} MB"
+tenants_cpu=$(cpu_s tenants)
+say "tenants daemon: $tenants_tps tasks/s; peak RSS ${tenants_rss} MB; ${tenants_cpu} CPU s"
 
 # ---- 3. one single-client daemon alone, one client's tasks ----
 port=$(free_port)
@@ -338,10 +346,10 @@ wait_ready single "$port" "$single_timer"
 single=$(phase "single daemon" "$tasks" "${names[0]}" -- "$port")
 stop_daemons "$single_timer"
 single_rss=$(rss_mb single)
-say "single daemon: $(throughput "$single") tasks/s; peak RSS ${single_rss} MB"
+say "single daemon: $(throughput "$single") tasks/s; peak RSS ${single_rss} MB; $(cpu_s single) CPU s"
 
 rss_vs_single=$(awk -v a="$tenants_rss" -v b="$single_rss" 'BEGIN { printf "%.2f", a / b }')
 throughput_vs_ten=$(awk -v a="$tenants_tps" -v b="$ten_tps" 'BEGIN { printf "%.2f", a / b }')
 echo "tenants: $clients clients x $tasks tasks, concurrency $concurrency each (tenants: $((clients * concurrency)) shared), JVM $java_opts"
-echo "throughput tasks/s: ten daemons $ten_tps, tenants daemon $tenants_tps"
+echo "throughput tasks/s: ten daemons $ten_tps, tenants daemon $tenants_tps; CPU s (start to stop): ten daemons $ten_cpu, tenants daemon $tenants_cpu"
 echo "RESULT tenants_rss_mb=$tenants_rss single_rss_mb=$single_rss ten_daemons_rss_mb=$ten_rss rss_vs_single=$rss_vs_single throughput_vs_ten=$throughput_vs_ten"

@@ -616,6 +616,17 @@ ExecStartPre=/bin/mkdir -p ${client_data}/%i" \
     | write_file "$unit_dir/${service}@.service" 0644
 fi
 
+# A client file written for a per-client service may set a variable that is the daemon's in tenants
+# mode (the guide's WORKER_HTTP_PORT per client): the daemon stops that client. Said here, before it runs.
+if [ "$tenants" -eq 1 ]; then
+  for c in $(clients_of_dir "$dir"); do
+    while read -r v; do
+      say "warning: $dir/clients/$c.env sets $v, a daemon-level variable in tenants mode: the tenants daemon stops client $c until it is removed from there (set it once in $dir/.env)"
+    done < <(sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\(WORKER_HTTP_PORT\|WORKER_HTTP_BIND\|LOG_FORMAT\|LOG_LEVEL\|WORKER_TENANTS_CONCURRENCY\|WORKER_CONSOLE_TOKEN\)[[:space:]]*=.*/\2/p' \
+      "$(root_path "$dir/clients/$c.env")" | sort -u)
+  done
+fi
+
 # 6. systemd.
 if [ "$tenants" -eq 0 ]; then
   would systemctl daemon-reload

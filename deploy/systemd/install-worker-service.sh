@@ -33,9 +33,12 @@ The same DIR layout; the daemon reads DIR/.env and every DIR/clients/<client>.en
 has no EnvironmentFile=) and writes only under DIR/data (DIR/data/<client>/ per client,
 DIR/data/_tenants/ its own). 'systemctl reload queue-worker-tenants' re-reads DIR: a new client file
 starts that client, a removed one drains it, the other clients' running tasks are not touched.
+One tenants service per machine. A DIR/clients/*.env that sets one of the daemon's own variables
+(WORKER_HTTP_PORT, WORKER_HTTP_BIND, LOG_FORMAT, LOG_LEVEL, WORKER_TENANTS_CONCURRENCY,
+WORKER_CONSOLE_TOKEN: DIR/.env only) is warned about: the daemon stops that client.
   --add-client CLIENT_ID
-                  (with --tenants, repeatable) add a client: write DIR/clients/CLIENT_ID.env (from
-                  comments only; kept when present) and DIR/data/CLIENT_ID/; no other client's file
+                  (with --tenants, repeatable) add a client: write DIR/clients/CLIENT_ID.env
+                  (comments only; kept when present) and DIR/data/CLIENT_ID/; no other client's file
                   is touched. The unit is written only when it is not installed yet (run without
                   --add-client to change its options). Then 'systemctl reload queue-worker-tenants'.
   --allow-mixed   install even though a client would then be served both by its own per-client

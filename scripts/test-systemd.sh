@@ -5,6 +5,12 @@
 # receiver on the host's 127.0.0.1 (the container shares the host's network).
 #
 #   ./scripts/test-systemd.sh          after ./mvnw ... package (needs worker-runner/target/queue-worker.jar)
+#   QW_JAR=/path/to/queue-worker.jar ./scripts/test-systemd.sh     the same with another build of the jar
+#
+# Then the tenants service (scripts/deploy-tests/systemd-tenants.sh): install-worker-service.sh
+# --tenants refused beside per-client services of the same clients, one queue-worker-tenants
+# serving two clients, a third added with --add-client and 'systemctl reload' while the others'
+# tasks run, one removed and drained, its sandbox and systemd-analyze security.
 #
 # Root only. Installs what it needs (systemd-container pinned to the installed systemd, debootstrap);
 # builds the rootfs once per machine into /var/cache/queue-worker-test (QW_CACHE). Every check
@@ -17,7 +23,7 @@ QW_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=deploy-tests/lib.sh
 source "$QW_REPO/scripts/deploy-tests/lib.sh"
 
-JAR="$QW_REPO/worker-runner/target/queue-worker.jar"
+JAR="${QW_JAR:-$QW_REPO/worker-runner/target/queue-worker.jar}"
 DIR=/opt/worker                      # the guide's directory, shared by every client
 [ "$(id -u)" -eq 0 ] || die "run as root: it boots a container with systemd-nspawn"
 [ -f "$JAR" ] || die "$JAR is missing: build with ./mvnw -B -ntp -q -pl worker-runner -am package -DskipTests"
@@ -364,6 +370,15 @@ check "Updating: replace the jar, systemctl restart, no task lost" test_restart_
 check "hardening in effect for the running process; systemd-analyze security <= 2.0" test_hardening_is_in_effect_for_the_running_process
 check "the guide's check and poison list commands on the server" test_the_guides_check_command_sees_what_the_unit_sees
 check "bad configuration exits 2, one line, not restarted; kill -9 is restarted" test_bad_configuration_exits_2_and_is_not_restarted_but_a_crash_is
+
+# ---- the tenants service: one daemon for every client of a directory ----
+# shellcheck source=deploy-tests/systemd-tenants.sh
+source "$QW_REPO/scripts/deploy-tests/systemd-tenants.sh"
+check "tenants: --tenants refused where per-client services serve the same clients" test_tenants_refused_where_per_client_services_serve_the_same_clients
+check "tenants: one service, two clients, each completing only its own tasks" test_tenants_two_clients_each_complete_only_their_own
+check "tenants: a third client added and reloaded; the others' running tasks go on" test_tenants_a_third_client_starts_on_reload_without_interrupting_the_others
+check "tenants: a removed client drains on reload; the others go on" test_tenants_a_removed_client_drains_and_the_others_go_on
+check "tenants: sandbox in effect, systemd-analyze security <= 2.0, a per-client install of its client refused" test_tenants_sandbox_and_score
 
 log "wall time $(( $(date +%s) - started_at )) s"
 summary

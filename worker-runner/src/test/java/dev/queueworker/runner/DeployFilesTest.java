@@ -2,7 +2,14 @@ package dev.queueworker.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static dev.queueworker.runner.InstallScript.contents;
+import static dev.queueworker.runner.InstallScript.currentJava;
+import static dev.queueworker.runner.InstallScript.directive;
+import static dev.queueworker.runner.InstallScript.run;
+import static dev.queueworker.runner.InstallScript.systemdAnalyze;
+import static dev.queueworker.runner.InstallScript.tree;
 
+import dev.queueworker.runner.InstallScript.Result;
 import dev.queueworker.runner.internal.config.DotEnv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,14 +71,14 @@ class DeployFilesTest {
     void installScriptWritesExactlyTheExpectedFiles() throws Exception {
         Result result = install(CLIENT, DIR);
 
-        assertThat(result.exit).as(result.describe()).isZero();
-        assertThat(result.stderr).as(result.describe()).isEmpty();
+        assertThat(result.exit()).as(result.describe()).isZero();
+        assertThat(result.stderr()).as(result.describe()).isEmpty();
         assertThat(tree(staging)).containsExactlyInAnyOrder(
                 "etc/", "etc/systemd/", "etc/systemd/system/", PLAIN_UNIT, TEMPLATE_UNIT,
                 "opt/", "opt/queue-worker/", "opt/queue-worker/.env", "opt/queue-worker/clients/",
                 "opt/queue-worker/clients/southhaven.env", "opt/queue-worker/data/", "opt/queue-worker/data/southhaven/");
         // Staging mode touches nothing outside the staging root: it says what it would do instead.
-        assertThat(result.stdout)
+        assertThat(result.stdout())
                 .contains("would run: useradd --system", "would run: chown root:worker /opt/queue-worker/.env",
                         "would run: chown worker:worker /opt/queue-worker/data/southhaven",
                         "would run: chown root:worker /opt/queue-worker/clients/southhaven.env",
@@ -136,7 +143,7 @@ class DeployFilesTest {
 
     @Test
     void installScriptIsIdempotentAndKeepsAnEditedEnvFile() throws Exception {
-        assertThat(install(CLIENT, DIR).exit).isZero();
+        assertThat(install(CLIENT, DIR).exit()).isZero();
         Map<String, String> first = contents(staging);
         Path env = staging.resolve("opt/queue-worker/.env");
         Files.writeString(env, "AZURE_STORAGE_CONNECTION_STRING=edited\n");
@@ -145,8 +152,8 @@ class DeployFilesTest {
 
         Result again = install(CLIENT, DIR + "/");
 
-        assertThat(again.exit).as(again.describe()).isZero();
-        assertThat(again.stdout).contains("kept ", "unchanged ");
+        assertThat(again.exit()).as(again.describe()).isZero();
+        assertThat(again.stdout()).contains("kept ", "unchanged ");
         Map<String, String> second = contents(staging);
         assertThat(second.keySet()).isEqualTo(first.keySet());
         assertThat(second.get(PLAIN_UNIT)).isEqualTo(first.get(PLAIN_UNIT));
@@ -157,13 +164,13 @@ class DeployFilesTest {
 
     @Test
     void aSecondClientInTheSameDirLeavesTheFirstClientsFilesAlone() throws Exception {
-        assertThat(install(CLIENT, DIR).exit).isZero();
+        assertThat(install(CLIENT, DIR).exit()).isZero();
         Files.writeString(staging.resolve("opt/queue-worker/.env"), "AZURE_STORAGE_CONNECTION_STRING=shared\n");
         Map<String, String> first = contents(staging);
 
         Result demo = install("demo", DIR);
 
-        assertThat(demo.exit).as(demo.describe()).isZero();
+        assertThat(demo.exit()).as(demo.describe()).isZero();
         Map<String, String> both = contents(staging);
         first.forEach((file, text) -> assertThat(both.get(file)).as(file).isEqualTo(text));
         assertThat(both.keySet()).containsAll(first.keySet()).contains(
@@ -181,21 +188,21 @@ class DeployFilesTest {
         Files.writeString(env, old);
 
         Result other = install("demo", DIR);
-        assertThat(other.exit).as(other.describe()).isEqualTo(1);
-        assertThat(other.stderr.lines().toList()).as(other.describe()).hasSize(1);
-        assertThat(other.stderr).contains("/opt/queue-worker/.env sets CLIENT_ID=southhaven",
+        assertThat(other.exit()).as(other.describe()).isEqualTo(1);
+        assertThat(other.stderr().lines().toList()).as(other.describe()).hasSize(1);
+        assertThat(other.stderr()).contains("/opt/queue-worker/.env sets CLIENT_ID=southhaven",
                 "install-worker-service.sh southhaven /opt/queue-worker' first");
         assertThat(tree(staging)).as("nothing written").containsExactly("opt/", "opt/queue-worker/",
                 "opt/queue-worker/.env");
 
         Result same = install(CLIENT, DIR);
-        assertThat(same.exit).as(same.describe()).isZero();
-        assertThat(same.stdout).contains("migrated ");
+        assertThat(same.exit()).as(same.describe()).isZero();
+        assertThat(same.stdout()).contains("migrated ");
         assertThat(DotEnv.read(env)).containsOnly(Map.entry("AZURE_STORAGE_CONNECTION_STRING", "kept"));
         assertThat(Files.readString(staging.resolve("opt/queue-worker/.env.before-clients"))).isEqualTo(old);
 
         Result demo = install("demo", DIR);
-        assertThat(demo.exit).as(demo.describe()).isZero();
+        assertThat(demo.exit()).as(demo.describe()).isZero();
     }
 
     @Test
@@ -203,8 +210,8 @@ class DeployFilesTest {
         Result result = install(CLIENT, "/srv/qw", "--memory", "2G", "--user", "qw", "--java",
                 "/usr/lib/jvm/java-17/bin/java", "--no-enable");
 
-        assertThat(result.exit).as(result.describe()).isZero();
-        assertThat(result.stdout).contains("would run: systemctl daemon-reload").doesNotContain("systemctl enable");
+        assertThat(result.exit()).as(result.describe()).isZero();
+        assertThat(result.stdout()).contains("would run: systemctl daemon-reload").doesNotContain("systemctl enable");
         for (String unit : List.of("etc/systemd/system/queue-worker-southhaven.service",
                 "etc/systemd/system/queue-worker-southhaven@.service")) {
             List<String> lines = Files.readAllLines(staging.resolve(unit));
@@ -217,38 +224,38 @@ class DeployFilesTest {
     @Test
     void unitsPassSystemdAnalyzeVerify() throws Exception {
         // verify checks that ExecStart's program exists on this machine: name the JVM running this test.
-        assertThat(install(CLIENT, DIR, "--java", currentJava()).exit).isZero();
+        assertThat(install(CLIENT, DIR, "--java", currentJava()).exit()).isZero();
         Path plain = staging.resolve(PLAIN_UNIT);
         Path template = staging.resolve(TEMPLATE_UNIT);
 
         Result result = run(List.of(systemdAnalyze(), "verify", "--man=no", "--generators=no",
                 plain.toString(), template.toString()));
 
-        assertThat(result.exit).as(result.describe()).isZero();
+        assertThat(result.exit()).as(result.describe()).isZero();
         // Complaints about other units of this machine are not ours; none may name these files.
-        assertThat((result.stdout + result.stderr).lines())
+        assertThat((result.stdout() + result.stderr()).lines())
                 .as(result.describe())
                 .noneMatch(l -> l.contains("queue-worker-southhaven"));
     }
 
     @Test
     void unitsScoreTwoOrLessInSystemdAnalyzeSecurity() throws Exception {
-        assertThat(install(CLIENT, DIR).exit).isZero();
+        assertThat(install(CLIENT, DIR).exit()).isZero();
         Pattern overall = Pattern.compile("Overall exposure level for (\\S+): (\\d+(?:\\.\\d+)?)");
 
         for (String unit : List.of(PLAIN_UNIT, TEMPLATE_UNIT)) {
             Result result = run(List.of(systemdAnalyze(), "security", "--offline=true", "--no-pager",
                     staging.resolve(unit).toString()));
 
-            assertThat(result.exit).as(result.describe()).isZero();
-            Matcher m = overall.matcher(result.stdout);
+            assertThat(result.exit()).as(result.describe()).isZero();
+            Matcher m = overall.matcher(result.stdout());
             if (!m.find()) {
                 fail("no 'Overall exposure level' in the output of systemd-analyze security for " + unit + "\n"
                         + result.describe());
             }
             double score = Double.parseDouble(m.group(2));
             System.out.println("systemd-analyze security --offline=true " + m.group(1) + ": " + score);
-            assertThat(score).as("exposure of " + unit + "\n" + result.stdout).isLessThanOrEqualTo(2.0);
+            assertThat(score).as("exposure of " + unit + "\n" + result.stdout()).isLessThanOrEqualTo(2.0);
         }
     }
 
@@ -258,27 +265,27 @@ class DeployFilesTest {
     void installScriptRefusesABadClientId(String clientId) throws Exception {
         Result result = install(clientId, DIR);
 
-        assertThat(result.exit).as(result.describe()).isEqualTo(2);
-        assertThat(result.stdout).isEmpty();
-        assertThat(result.stderr.lines().toList()).as(result.describe()).hasSize(1);
-        assertThat(result.stderr).contains("CLIENT_ID", clientId);
+        assertThat(result.exit()).as(result.describe()).isEqualTo(2);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr().lines().toList()).as(result.describe()).hasSize(1);
+        assertThat(result.stderr()).contains("CLIENT_ID", clientId);
         assertThat(tree(staging)).isEmpty();
     }
 
     @Test
     void installScriptRefusesARelativeDirAndPrintsHelp() throws Exception {
         Result relative = install(CLIENT, "opt/queue-worker");
-        assertThat(relative.exit).isEqualTo(2);
-        assertThat(relative.stderr.lines().toList()).as(relative.describe()).hasSize(1);
-        assertThat(relative.stderr).contains("DIR", "absolute");
+        assertThat(relative.exit()).isEqualTo(2);
+        assertThat(relative.stderr().lines().toList()).as(relative.describe()).hasSize(1);
+        assertThat(relative.stderr()).contains("DIR", "absolute");
 
         Result home = install(CLIENT, "/home/worker/qw");
-        assertThat(home.exit).isEqualTo(2);
-        assertThat(home.stderr).contains("ProtectHome");
+        assertThat(home.exit()).isEqualTo(2);
+        assertThat(home.stderr()).contains("ProtectHome");
 
         Result help = run(List.of("bash", script.toString(), "--help"));
-        assertThat(help.exit).isZero();
-        assertThat(help.stdout).startsWith("Usage: install-worker-service.sh CLIENT_ID DIR")
+        assertThat(help.exit()).isZero();
+        assertThat(help.stdout()).startsWith("Usage: install-worker-service.sh CLIENT_ID DIR")
                 .contains("--root STAGING", "--memory", "--no-enable");
         assertThat(tree(staging)).isEmpty();
     }
@@ -319,76 +326,6 @@ class DeployFilesTest {
         return run(command);
     }
 
-    private static String systemdAnalyze() {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String entry : path.split(":")) {
-            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "systemd-analyze"))) {
-                return Path.of(entry, "systemd-analyze").toString();
-            }
-        }
-        throw new AssertionError("systemd-analyze is not on the PATH (" + path + "): the deployment tests need it"
-                + " to check the systemd units; install systemd 252 or later (Debian/Ubuntu: apt-get install systemd)");
-    }
-
-    private static String currentJava() {
-        return ProcessHandle.current().info().command()
-                .orElseThrow(() -> new AssertionError("cannot tell the path of the running java"));
-    }
-
-    private static Result run(List<String> command) throws Exception {
-        Path out = Files.createTempFile("deploy-test", ".out");
-        Path err = Files.createTempFile("deploy-test", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().put("SYSTEMD_COLORS", "0");
-            builder.environment().put("SYSTEMD_PAGER", "cat");
-            builder.environment().put("LC_ALL", "C.UTF-8");
-            Process process = builder.start();
-            process.getOutputStream().close();
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("timed out after 120 s: " + String.join(" ", command));
-            }
-            return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    /** Every file and directory under {@code root}, relative, directories with a trailing '/'. */
-    private static List<String> tree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(p -> !p.equals(root))
-                    .map(p -> root.relativize(p).toString() + (Files.isDirectory(p) ? "/" : ""))
-                    .sorted()
-                    .toList();
-        }
-    }
-
-    private static Map<String, String> contents(Path root) throws IOException {
-        Map<String, String> files = new LinkedHashMap<>();
-        for (String entry : tree(root)) {
-            if (!entry.endsWith("/")) {
-                files.put(entry, Files.readString(root.resolve(entry)));
-            }
-        }
-        return files;
-    }
-
-    private static String directive(List<String> lines, String name) {
-        List<String> values = lines.stream()
-                .filter(l -> l.startsWith(name + "="))
-                .map(l -> l.substring(name.length() + 1))
-                .toList();
-        assertThat(values).as(name + "= lines").hasSize(1);
-        return values.get(0);
-    }
-
     private static List<String> directiveNames(List<String> lines) {
         return lines.stream()
                 .filter(l -> !l.isBlank() && !l.startsWith("#"))
@@ -408,11 +345,5 @@ class DeployFilesTest {
         assertThat(m.matches()).as("time span " + span).isTrue();
         long n = Long.parseLong(m.group(1));
         return "min".equals(m.group(2)) ? n * 60 : n;
-    }
-
-    private record Result(List<String> command, int exit, String stdout, String stderr) {
-        String describe() {
-            return String.join(" ", command) + "\nexit " + exit + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-        }
     }
 }

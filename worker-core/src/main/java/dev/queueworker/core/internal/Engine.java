@@ -88,6 +88,7 @@ public final class Engine {
     private final java.util.function.BooleanSupplier handlerIdle;
     private final SlotGate slots;
     private final FinalOps finalOps;
+    private final RunSettler.Delete deleteStep = this::delete;
 
     /**
      * @param sharedSlots the slots this worker shares with others ({@code Worker.Builder.sharedSlots}),
@@ -333,10 +334,15 @@ public final class Engine {
     }
 
     /**
-     * The delete of a completed task: here while deletes are quick, else handed off so that this
-     * handler slot takes the next message; the run then ends on the thread that deleted it.
+     * The delete of a completed task: here on an in-memory queue, else (receives take a round trip)
+     * handed off so that this handler slot takes the next message; the run then ends on the thread
+     * that deleted it.
      */
     private boolean delete(Run run, Runnable operation) {
+        if (poller.quickReceives()) {
+            operation.run(); // an in-memory queue: no hand-off, no copy of the MDC
+            return false;
+        }
         java.util.Map<String, String> taskContext = MDC.getCopyOfContextMap();
         boolean handedOff = finalOps.handOff(() -> {
             java.util.Map<String, String> own = MDC.getCopyOfContextMap();
@@ -355,7 +361,7 @@ public final class Engine {
             }
         });
         if (!handedOff) {
-            finalOps.runHere(operation);
+            operation.run();
         }
         return handedOff;
     }
@@ -419,7 +425,7 @@ public final class Engine {
         } else if (decision instanceof Decision.Retry retry) {
             settler.retry(run, task, failure, retry, duration);
         } else {
-            return settler.complete(run, task, result, duration, this::delete);
+            return settler.complete(run, task, result, duration, deleteStep);
         }
         return false;
     }

@@ -173,6 +173,11 @@ final class PollLoop {
         }
     }
 
+    /** Whether the last receive was quicker than {@link #QUICK_RECEIVE_NANOS}: the queue is in memory, not remote. */
+    boolean quickReceives() {
+        return lastReceiveNanos < QUICK_RECEIVE_NANOS;
+    }
+
     private boolean mayReceiveOnHandler(BooleanSupplier handlerIdle) {
         return lastReceiveNanos < QUICK_RECEIVE_NANOS || handlerIdle.getAsBoolean();
     }

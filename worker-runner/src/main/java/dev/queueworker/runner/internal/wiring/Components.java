@@ -12,7 +12,6 @@ import dev.queueworker.api.QueueProvider;
 import dev.queueworker.api.QueueProviderFactory;
 import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskHandler;
-import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
 import dev.queueworker.core.OkHttpWebhookNotifier;
 import dev.queueworker.runner.internal.config.ConfigException;
@@ -133,16 +132,6 @@ public final class Components {
                 .messageEncoding(config.messageEncoding())
                 .maxTries(config.azureMaxTries())
                 .tryTimeout(config.azureTryTimeout())
-                .okHttpClient(http);
-        config.azureConnectionString().ifPresent(b::connectionString);
-        config.azureAccountName().ifPresent(b::accountName);
-        return b;
-    }
-
-    /** A builder of the Azure blob document store of {@code config}: account, container, HTTP client. */
-    public static AzureBlobDocumentStore.Builder azureBlobs(RunnerConfig config, OkHttpClient http) {
-        AzureBlobDocumentStore.Builder b = AzureBlobDocumentStore.builder()
-                .containerName(config.azureContainerName())
                 .okHttpClient(http);
         config.azureConnectionString().ifPresent(b::connectionString);
         config.azureAccountName().ifPresent(b::accountName);

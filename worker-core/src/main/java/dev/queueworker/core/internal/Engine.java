@@ -133,7 +133,7 @@ public final class Engine {
                 maybeTerminate();
             }
         }, options, scheduler, pollerThreads, metrics, outages, jitter, log);
-        this.finalOps = new FinalOps(poller.limit());
+        this.finalOps = new FinalOps(poller.limit(), this::engineError, run -> finish(run, () -> true));
         new QueueDepthGauges(queue, clock).register(metrics, running::get);
     }
 
@@ -335,35 +335,14 @@ public final class Engine {
 
     /**
      * The delete of a completed task: here on an in-memory queue, else (receives take a round trip)
-     * handed off so that this handler slot takes the next message; the run then ends on the thread
-     * that deleted it.
+     * handed to {@link FinalOps} so that this handler slot takes the next message.
      */
     private boolean delete(Run run, Runnable operation) {
         if (poller.quickReceives()) {
             operation.run(); // an in-memory queue: no hand-off, no copy of the MDC
             return false;
         }
-        java.util.Map<String, String> taskContext = MDC.getCopyOfContextMap();
-        boolean handedOff = finalOps.handOff(() -> {
-            java.util.Map<String, String> own = MDC.getCopyOfContextMap();
-            MDC.setContextMap(taskContext);
-            try {
-                operation.run();
-            } catch (RuntimeException | Error e) {
-                engineError(run, e);
-            } finally {
-                if (own == null) {
-                    MDC.clear();
-                } else {
-                    MDC.setContextMap(own);
-                }
-                finish(run, () -> true);
-            }
-        });
-        if (!handedOff) {
-            operation.run();
-        }
-        return handedOff;
+        return finalOps.delete(run, operation);
     }
 
     /** Runs a message's task and settles it; true when its delete was handed off (see {@link FinalOps}). */

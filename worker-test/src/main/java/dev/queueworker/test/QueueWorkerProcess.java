@@ -29,6 +29,33 @@ public final class QueueWorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * What starts the daemon with SIGHUP at its default disposition, as systemd starts a service, even
+     * when the tests run under {@code nohup} (an ignored SIGHUP is inherited, and the JVM then silently
+     * refuses a handler for it, so a reload could not be requested): GNU env's
+     * {@code --default-signal=HUP} where this machine has it, else nothing.
+     */
+    private static final List<String> DEFAULT_SIGNALS = defaultSignals();
+
+    private static List<String> defaultSignals() {
+        List<String> prefix = List.of("/usr/bin/env", "--default-signal=HUP");
+        if (!Files.isExecutable(Path.of(prefix.get(0)))) {
+            return List.of();
+        }
+        try {
+            List<String> command = new ArrayList<>(prefix);
+            command.add("true");
+            Process probe = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor() == 0 ? prefix : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
     /** The jar under test. */
     public static Path jar() {
         String configured = System.getProperty("queueworker.jar");
@@ -41,7 +68,8 @@ public final class QueueWorkerProcess implements AutoCloseable {
 
     /** Starts {@code java -Xmx<heap> -jar queue-worker.jar args...} in {@code workDir} with {@code env}. */
     public static QueueWorkerProcess start(Path workDir, Map<String, String> env, String heap, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(DEFAULT_SIGNALS);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap, "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);

@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.CancellationReason;
 import dev.queueworker.api.LeaseLostException;
-import dev.queueworker.api.QueueMessage;
 import dev.queueworker.api.QueueProvider;
 import dev.queueworker.api.Receipt;
 import dev.queueworker.api.WebhookNotifier;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.ManualScheduler;
 import dev.queueworker.core.Worker;
 import dev.queueworker.core.WorkerOptions;
+import dev.queueworker.core.fixtures.ForwardingQueue;
 import dev.queueworker.core.fixtures.RecordingListener;
 import dev.queueworker.core.fixtures.RecordingListener.Completed;
 import java.time.Duration;
@@ -119,17 +118,11 @@ class LeaseRenewalTest {
     }
 
     /** A queue on which every lease renewal finds the message taken by someone else. */
-    private static final class LosingQueue implements QueueProvider {
-        private final QueueProvider delegate;
+    private static final class LosingQueue extends ForwardingQueue {
         final AtomicInteger deletes = new AtomicInteger();
 
         LosingQueue(QueueProvider delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<QueueMessage> receive(int maxMessages, Duration visibilityTimeout) {
-            return delegate.receive(maxMessages, visibilityTimeout);
+            super(delegate);
         }
 
         @Override
@@ -138,39 +131,9 @@ class LeaseRenewalTest {
         }
 
         @Override
-        public void release(Receipt receipt, Duration delay) {
-            delegate.release(receipt, delay);
-        }
-
-        @Override
         public void delete(Receipt receipt) {
             deletes.incrementAndGet();
             delegate.delete(receipt);
-        }
-
-        @Override
-        public String send(String body, Duration initialDelay) {
-            return delegate.send(body, initialDelay);
-        }
-
-        @Override
-        public void moveToPoison(Receipt receipt, String poisonBody) {
-            delegate.moveToPoison(receipt, poisonBody);
-        }
-
-        @Override
-        public List<QueueMessage> peekPoison(int maxMessages) {
-            return delegate.peekPoison(maxMessages);
-        }
-
-        @Override
-        public long approximateDepth() {
-            return delegate.approximateDepth();
-        }
-
-        @Override
-        public long approximatePoisonDepth() {
-            return delegate.approximatePoisonDepth();
         }
     }
 

@@ -4,12 +4,12 @@ import static dev.queueworker.core.fixtures.TaskMessages.aTaskMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.queueworker.api.QueueMessage;
-import dev.queueworker.api.QueueProvider;
 import dev.queueworker.api.Receipt;
 import dev.queueworker.api.WebhookNotifier;
 import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.Worker;
 import dev.queueworker.core.WorkerOptions;
+import dev.queueworker.core.fixtures.ForwardingQueue;
 import dev.queueworker.core.fixtures.RecordingListener;
 import dev.queueworker.core.fixtures.RecordingListener.Completed;
 import dev.queueworker.core.fixtures.RecordingListener.Started;
@@ -79,14 +79,13 @@ class SlowDeleteTest {
     }
 
     /** An in-memory queue that answers receives in 2 ms, as a remote one does, and whose deletes wait for the test where it says. */
-    private static final class SlowDeletes implements QueueProvider {
-        private final InMemoryQueueProvider queue;
+    private static final class SlowDeletes extends ForwardingQueue {
         private final Map<String, String> taskByMessage = new ConcurrentHashMap<>();
         private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
         private final Set<String> deleting = ConcurrentHashMap.newKeySet();
 
         SlowDeletes(InMemoryQueueProvider queue) {
-            this.queue = queue;
+            super(queue);
         }
 
         CountDownLatch gate(String taskId) {
@@ -105,7 +104,7 @@ class SlowDeleteTest {
 
         @Override
         public String send(String body, Duration initialDelay) {
-            String id = queue.send(body, initialDelay);
+            String id = delegate.send(body, initialDelay);
             taskByMessage.put(id, body.replaceAll(".*\"task_id\":\"([^\"]+)\".*", "$1"));
             return id;
         }
@@ -123,7 +122,7 @@ class SlowDeleteTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            queue.delete(receipt);
+            delegate.delete(receipt);
         }
 
         @Override
@@ -132,27 +131,7 @@ class SlowDeleteTest {
             while (System.nanoTime() < until) {
                 LockSupport.parkNanos(until - System.nanoTime());
             }
-            return queue.receive(maxMessages, visibilityTimeout);
-        }
-
-        @Override
-        public Receipt extendVisibility(Receipt receipt, Duration visibilityTimeout) {
-            return queue.extendVisibility(receipt, visibilityTimeout);
-        }
-
-        @Override
-        public void release(Receipt receipt, Duration delay) {
-            queue.release(receipt, delay);
-        }
-
-        @Override
-        public void moveToPoison(Receipt receipt, String poisonBody) {
-            queue.moveToPoison(receipt, poisonBody);
-        }
-
-        @Override
-        public long approximateDepth() {
-            return queue.approximateDepth();
+            return delegate.receive(maxMessages, visibilityTimeout);
         }
     }
 }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.queueworker.api.QueueMessage;
-import dev.queueworker.api.QueueProvider;
-import dev.queueworker.api.Receipt;
 import dev.queueworker.api.RetryableException;
 import dev.queueworker.api.TaskStatus;
 import dev.queueworker.api.WebhookDelivery;
 import dev.queueworker.api.WebhookDelivery.Outcome;
 import dev.queueworker.api.WebhookEvent;
+import dev.queueworker.core.fixtures.ForwardingQueue;
 import dev.queueworker.core.InMemoryQueueProvider;
 import dev.queueworker.core.ManualScheduler;
 import dev.queueworker.core.WorkerListener;
@@ -100,56 +99,14 @@ class WebhookOutboxTest {
     }
 
     /** A queue whose sends fail as in an outage. */
-    private static final class FailingSends implements QueueProvider {
-        private final InMemoryQueueProvider delegate;
-
+    private static final class FailingSends extends ForwardingQueue {
         FailingSends(ManualScheduler time) {
-            this.delegate = new InMemoryQueueProvider(time.clock());
+            super(new InMemoryQueueProvider(time.clock()));
         }
 
         @Override
         public String send(String body, Duration initialDelay) {
             throw new RetryableException("queue unavailable");
-        }
-
-        @Override
-        public List<QueueMessage> receive(int maxMessages, Duration visibilityTimeout) {
-            return delegate.receive(maxMessages, visibilityTimeout);
-        }
-
-        @Override
-        public Receipt extendVisibility(Receipt receipt, Duration visibilityTimeout) {
-            return delegate.extendVisibility(receipt, visibilityTimeout);
-        }
-
-        @Override
-        public void release(Receipt receipt, Duration delay) {
-            delegate.release(receipt, delay);
-        }
-
-        @Override
-        public void delete(Receipt receipt) {
-            delegate.delete(receipt);
-        }
-
-        @Override
-        public void moveToPoison(Receipt receipt, String poisonBody) {
-            delegate.moveToPoison(receipt, poisonBody);
-        }
-
-        @Override
-        public List<QueueMessage> peekPoison(int maxMessages) {
-            return delegate.peekPoison(maxMessages);
-        }
-
-        @Override
-        public long approximateDepth() {
-            return delegate.approximateDepth();
-        }
-
-        @Override
-        public long approximatePoisonDepth() {
-            return delegate.approximatePoisonDepth();
         }
     }
 

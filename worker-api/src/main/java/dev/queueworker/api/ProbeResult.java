@@ -70,4 +70,28 @@ public record ProbeResult(Status status, String detail, String hint) {
         m.appendTail(out);
         return out.toString();
     }
+
+    /**
+     * A failure as one line for a probe's detail: the exception's class and the first line of its
+     * message, then its root cause's, e.g. {@code QueueStorageException: Status code 403 (caused by
+     * ...)}. Say nothing here that a message may quote from a secret: pass exceptions whose messages
+     * are safe to show.
+     */
+    public static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+        if (root != e) {
+            line += " (caused by " + root.getClass().getSimpleName()
+                    + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage())) + ")";
+        }
+        return line;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
 }

@@ -70,7 +70,7 @@ public final class ModelProbes {
 
     private static ProbeResult failure(RuntimeException e, boolean local) {
         int status = e instanceof QueueWorkerException q ? q.statusCode() : 0;
-        String detail = e instanceof QueueWorkerException ? e.getMessage() : Describe.of(e);
+        String detail = e instanceof QueueWorkerException ? e.getMessage() : ProbeResult.describe(e);
         String hint;
         if (status == 401 || status == 403) {
             hint = "check {openAiApiKey}";

@@ -1,6 +1,7 @@
 package dev.queueworker.azure.internal.check;
 
 import dev.queueworker.api.ProviderSettings;
+import dev.queueworker.api.ProbeResult;
 import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.azure.AzureProbes;
 import java.util.Locale;
@@ -49,21 +50,7 @@ final class AzureFailures {
         if (e instanceof QueueWorkerException) {
             return oneLine(e.getMessage());
         }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
-        if (root != e) {
-            line += " (caused by " + root.getClass().getSimpleName()
-                    + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage())) + ")";
-        }
-        return line;
-    }
-
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        return ProbeResult.describe(e);
     }
 
     private static String oneLine(String s) {

@@ -40,16 +40,25 @@ public record DaemonSettings(Path pluginsDir, Integer httpPort, String httpBind,
                 + consoleReadOnly + ", logFormat=" + logFormat + ", logLevel=" + logLevel + "]";
     }
 
-    /** @throws ConfigException naming the variable at fault */
-    static DaemonSettings read(EnvironmentVariables env) {
-        RunnerConfig.LogFormat format = env.choice("LOG_FORMAT", RunnerConfig.LogFormat.class)
-                .orElse(RunnerConfig.LogFormat.TEXT);
-        String level = env.string("LOG_LEVEL").map(l -> {
+    /**
+     * {@code LOG_LEVEL}, upper case; INFO when unset. The one rule for it, also in tenants mode.
+     *
+     * @throws ConfigException naming the variable when it is not a level
+     */
+    public static String logLevel(EnvironmentVariables env) {
+        return env.string("LOG_LEVEL").map(l -> {
             if (!LOG_LEVEL.matcher(l).matches()) {
                 throw new ConfigException("LOG_LEVEL must be TRACE, DEBUG, INFO, WARN, ERROR or OFF, was '" + l + "'");
             }
             return l.toUpperCase(Locale.ROOT);
         }).orElse("INFO");
+    }
+
+    /** @throws ConfigException naming the variable at fault */
+    static DaemonSettings read(EnvironmentVariables env) {
+        RunnerConfig.LogFormat format = env.choice("LOG_FORMAT", RunnerConfig.LogFormat.class)
+                .orElse(RunnerConfig.LogFormat.TEXT);
+        String level = logLevel(env);
         Path plugins = env.string("WORKER_PLUGINS_DIR").map(Path::of).orElse(null);
         if (plugins != null && !Files.isDirectory(plugins)) {
             throw new ConfigException("WORKER_PLUGINS_DIR must be a directory, was '" + plugins + "'");

@@ -1,14 +1,13 @@
 package dev.queueworker.runner.internal.tenants;
 
 import dev.queueworker.runner.internal.config.ConfigException;
+import dev.queueworker.runner.internal.config.DaemonSettings;
 import dev.queueworker.runner.internal.config.EnvironmentVariables;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The variables of the tenants daemon itself, read from {@code DIR/.env} and the environment only:
@@ -27,7 +26,6 @@ record DaemonVariables(Integer httpPort, String httpBind, RunnerConfig.LogFormat
     /** WORKER_TENANTS_CONCURRENCY when unset. */
     static final int DEFAULT_TENANTS_CONCURRENCY = 16;
 
-    private static final Pattern LOG_LEVEL = Pattern.compile("(?i)TRACE|DEBUG|INFO|WARN|ERROR|OFF");
 
     /** @throws ConfigException naming the variable at fault */
     static DaemonVariables read(Map<String, String> shared) {
@@ -43,12 +41,7 @@ record DaemonVariables(Integer httpPort, String httpBind, RunnerConfig.LogFormat
         String bind = env.string("WORKER_HTTP_BIND").orElse("127.0.0.1");
         RunnerConfig.LogFormat format = env.choice("LOG_FORMAT", RunnerConfig.LogFormat.class)
                 .orElse(RunnerConfig.LogFormat.TEXT);
-        String level = env.string("LOG_LEVEL").map(l -> {
-            if (!LOG_LEVEL.matcher(l).matches()) {
-                throw new ConfigException("LOG_LEVEL must be TRACE, DEBUG, INFO, WARN, ERROR or OFF, was '" + l + "'");
-            }
-            return l.toUpperCase(Locale.ROOT);
-        }).orElse("INFO");
+        String level = DaemonSettings.logLevel(env);
         int slots = env.integer("WORKER_TENANTS_CONCURRENCY", 1, 10_000).orElse(DEFAULT_TENANTS_CONCURRENCY);
         boolean token = env.string("WORKER_CONSOLE_TOKEN").isPresent();
         // The token is a secret: what a reload compares is only whether it is set.

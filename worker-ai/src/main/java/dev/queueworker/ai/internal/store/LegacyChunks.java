@@ -36,6 +36,7 @@ final class LegacyChunks {
         try (Connection connection = dataSource.getConnection()) {
             List<UUID> mine = new ArrayList<>();
             int others = 0;
+            int claimed = 0;
             connection.setAutoCommit(false); // a cursor, not every legacy row in memory at once
             try (PreparedStatement select = connection.prepareStatement("SELECT embedding_id, metadata->>'"
                     + DOCUMENT_SET + "', metadata->>'" + FILENAME + "', metadata->>'" + CHUNK_INDEX + "' FROM " + table
@@ -60,19 +61,19 @@ final class LegacyChunks {
                     update.setString(1, clientId);
                     update.setArray(2, connection.createArrayOf("uuid",
                             mine.subList(from, Math.min(mine.size(), from + BATCH)).toArray()));
-                    update.executeUpdate();
+                    claimed += update.executeUpdate(); // fewer when another worker of this client claimed some
                 }
             }
             connection.commit();
-            if (!mine.isEmpty()) {
+            if (claimed > 0) {
                 log.info("Chunk table {}: {} chunks stored before chunks carried a client id are marked as client {}'s",
-                        table, mine.size(), clientId);
+                        table, claimed, clientId);
             }
             if (others > 0) {
                 log.info("Chunk table {}: {} chunks without a client id are not client {}'s; they stay as they are until"
                         + " their client's worker starts", table, others, clientId);
             }
-            return mine.size();
+            return claimed;
         } catch (SQLException e) {
             throw failures.failure(e, "claim the chunks of client " + clientId + " in table " + table);
         }

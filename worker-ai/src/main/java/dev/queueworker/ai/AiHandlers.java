@@ -25,12 +25,14 @@ import java.util.List;
 public final class AiHandlers implements AutoCloseable {
     private final Embeddings embeddings;
     private final ChunkStore store;
+    private final String clientId;
     private final IngestHandler ingest;
     private final SummarizeHandler summarize;
 
     private AiHandlers(AiSettings settings, Embeddings embeddings, ChunkStore store) {
         this.embeddings = embeddings;
         this.store = store;
+        this.clientId = settings.clientId();
         TikaParser parser = TikaParser.builder().maxBytes(settings.maxBytes()).maxCharacters(settings.maxCharacters())
                 .parseTimeout(settings.parseTimeout()).build();
         this.ingest = IngestHandler.builder().clientId(settings.clientId()).blobNameTemplate(settings.blobNameTemplate())
@@ -108,9 +110,9 @@ public final class AiHandlers implements AutoCloseable {
         return embeddings.name();
     }
 
-    /** The store of the chunks, for retrieval. */
+    /** This client's chunks ({@link AiSettings#clientId()}), for retrieval; read-only. */
     public EmbeddingStore<TextSegment> embeddingStore() {
-        return store.embeddingStore();
+        return store.embeddingStore(clientId);
     }
 
     /** Closes the database pool and the summarizer's threads. Close it after the worker. */

@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the {@code ingest} handler keeps the embedded chunks of documents, keyed by (document set,
- * filename): the SPI to plug in another vector database. The built-in stores are pgvector and a
- * file ({@link ChunkStores}); every implementation should pass worker-ai-test's
- * {@code ChunkStoreCompatibilityKit}.
+ * Where the {@code ingest} handler keeps the embedded chunks of documents, keyed by
+ * {@link DocumentKey} (client, document set, filename): the SPI to plug in another vector database.
+ * The built-in stores are pgvector and a file ({@link ChunkStores}); every implementation should
+ * pass worker-ai-test's {@code ChunkStoreCompatibilityKit}.
  *
  * <p>The contract, in the words of the ingest handler that relies on it:
  * <ul>
+ *   <li><b>Clients apart.</b> Several clients may share one store (one table). Every chunk carries
+ *       {@link #CLIENT_ID}, and every operation, search included, sees the given client's chunks
+ *       only: a client's replace, delete or unchanged check never touches or reads another client's
+ *       document, whatever its set and name.
  *   <li><b>Replace atomically.</b> {@link #replace} makes one document's chunks exactly the given
  *       ones; a reader never sees half of an old and half of a new version, and of two concurrent
  *       replaces of the same document the rows of one survive whole.
@@ -26,18 +30,20 @@ import java.util.Optional;
  *       refuses another, and the handler refuses a model whose dimension differs when it is built.
  * </ul>
  *
- * <p>Chunk ids are UUIDs. Implementations are thread-safe: the worker calls them from several
- * handler threads at once.
+ * <p>Chunk ids are UUIDs ({@link ChunkIds} for the ingest handler's). Implementations are
+ * thread-safe: the worker calls them from several handler threads at once.
  *
  * <pre>{@code
  * try (ChunkStore store = ChunkStores.pgvector(databaseUrl, "document_chunks", 384)) {
- *     if (!store.contentSha256("manuals", "a.pdf").equals(Optional.of(sha))) {
- *         store.replace("manuals", "a.pdf", ids, embeddings, segments);
+ *     DocumentKey guide = new DocumentKey("southhaven", "manuals", "a.pdf");
+ *     if (!store.contentSha256(guide).equals(Optional.of(sha))) {
+ *         store.replace(guide, ids, embeddings, segments);
  *     }
  * }
  * }</pre>
  */
 public interface ChunkStore extends AutoCloseable {
+    String CLIENT_ID = "client_id";
     String DOCUMENT_SET = "document_set";
     String FILENAME = "filename";
     String CHUNK_INDEX = "chunk_index";
@@ -47,8 +53,8 @@ public interface ChunkStore extends AutoCloseable {
     int dimension();
 
     /** The {@code content_sha256} stored on the document's chunks; empty when it has none. */
-    default Optional<String> contentSha256(String documentSet, String filename) {
-        return documentValue(documentSet, filename, CONTENT_SHA256);
+    default Optional<String> contentSha256(DocumentKey document) {
+        return documentValue(document, CONTENT_SHA256);
     }
 
     /**
@@ -56,7 +62,7 @@ public interface ChunkStore extends AutoCloseable {
      * sets its document-wide keys, such as {@link #CONTENT_SHA256}, on every chunk alike); empty when
      * the document has no chunks or they lack the key.
      */
-    Optional<String> documentValue(String documentSet, String filename, String key);
+    Optional<String> documentValue(DocumentKey document, String key);
 
     /**
      * Makes the document's chunks exactly these, atomically: chunks are upserted by id and the
@@ -64,22 +70,42 @@ public interface ChunkStore extends AutoCloseable {
      * the same document at once leave the rows of one of them. Empty lists delete the document.
      *
      * @throws IllegalArgumentException when the lists differ in size, an id is not a UUID, an
-     *     embedding has another dimension or a segment's document_set/filename metadata differ
+     *     embedding has another dimension, or a segment's client_id/document_set/filename metadata
+     *     differ from {@code document}'s
+     * @throws dev.queueworker.api.PermanentException when an id is already another client's chunk
+     *     (nothing is written)
      * @throws dev.queueworker.api.RetryableException when the store cannot be reached
      */
-    void replace(String documentSet, String filename, List<String> ids, List<Embedding> embeddings,
-                 List<TextSegment> segments);
+    void replace(DocumentKey document, List<String> ids, List<Embedding> embeddings, List<TextSegment> segments);
 
     /** Deletes the document's chunks, leaving every other document's; nothing to delete is no error. */
-    default void delete(String documentSet, String filename) {
-        replace(documentSet, filename, List.of(), List.of(), List.of());
+    default void delete(DocumentKey document) {
+        replace(document, List.of(), List.of(), List.of());
     }
 
     /** The number of chunks the document has. */
-    int count(String documentSet, String filename);
+    int count(DocumentKey document);
 
-    /** The LangChain4j view of the chunks, for search and retrieval. */
-    EmbeddingStore<TextSegment> embeddingStore();
+    /**
+     * The LangChain4j view of one client's chunks, for search and retrieval: every search sees only
+     * chunks whose {@link #CLIENT_ID} is {@code clientId} (a request's own filter is applied within
+     * them). Read-only: writes go through {@link #replace}. {@link ChunkStores#clientView} makes
+     * such a view of an {@link EmbeddingStore} holding every client's chunks.
+     */
+    EmbeddingStore<TextSegment> embeddingStore(String clientId);
+
+    /**
+     * Marks as {@code clientId}'s the chunks stored before chunks carried {@link #CLIENT_ID}
+     * (queue-worker 0.1) whose id is the one {@link ChunkIds} gives this client's chunk of that
+     * document and index, so an upgrade loses nothing and moves nothing between clients; chunks of
+     * other clients stay as they are until their own client claims them. Idempotent and safe to run
+     * from several workers at once. The ingest handler runs it when it is built.
+     *
+     * @return how many chunks were marked; the default, for stores that never held such chunks, 0
+     */
+    default int claimLegacyChunks(String clientId) {
+        return 0;
+    }
 
     /** Releases connections or files; the store is unusable afterwards. */
     @Override

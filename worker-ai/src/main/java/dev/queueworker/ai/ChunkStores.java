@@ -1,5 +1,8 @@
 package dev.queueworker.ai;
 
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingStore;
+import dev.queueworker.ai.internal.store.ClientScopedEmbeddingStore;
 import dev.queueworker.ai.internal.store.DatabaseUrl;
 import dev.queueworker.ai.internal.store.FileChunkStore;
 import dev.queueworker.ai.internal.store.PgVectorChunkStore;
@@ -33,5 +36,15 @@ public final class ChunkStores {
      */
     public static ChunkStore file(Path dataDirectory, int dimension) {
         return FileChunkStore.open(dataDirectory, dimension);
+    }
+
+    /**
+     * A read-only view of one client's chunks in {@code allClients}, an embedding store holding
+     * every client's: each search also filters on {@link ChunkStore#CLIENT_ID}. For
+     * {@link ChunkStore#embeddingStore(String)} implementations over a LangChain4j store.
+     */
+    public static EmbeddingStore<TextSegment> clientView(EmbeddingStore<TextSegment> allClients, String clientId) {
+        java.util.Objects.requireNonNull(allClients, "'allClients' cannot be null.");
+        return new ClientScopedEmbeddingStore(allClients::search, clientId);
     }
 }

@@ -38,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@code truncated}, {@code boilerplate_lines}, {@code unchanged}, {@code embedding_model},
  * {@code dimensions}, {@code duration_ms}.
  *
- * <p>Idempotent: chunk ids are name-based UUIDs of (client id, document set, filename, chunk index),
- * so a re-delivered task writes the same rows, and a shorter version of a document removes the
- * chunks past its new count. When the stored {@code content_sha256} equals the document's and the
+ * <p>Idempotent: chunk ids are name-based UUIDs of (client id, document set, filename, chunk index)
+ * ({@link ChunkIds}), so a re-delivered task writes the same rows, and a shorter version of a
+ * document removes the chunks past its new count. Every chunk carries its client's
+ * {@code client_id}, and every store call is scoped by the client ({@link DocumentKey}), so clients
+ * sharing a store keep their documents apart even under the same set and name. When the stored {@code content_sha256} equals the document's and the
  * stored {@code text_sha256} the extracted text's, nothing is embedded and the result says
  * {@code unchanged: true}; chunks stored by an earlier version, whose text extraction differed, are
  * replaced once.
@@ -85,7 +86,7 @@ public final class IngestHandler implements TaskHandler {
 
     /** Metadata keys the handler sets itself; a payload's {@code metadata} may not use them. */
     public static final Set<String> RESERVED_METADATA =
-            Set.of(ChunkStore.DOCUMENT_SET, ChunkStore.FILENAME, ChunkStore.CHUNK_INDEX, ChunkStore.CONTENT_SHA256,
+            Set.of(ChunkStore.CLIENT_ID, ChunkStore.DOCUMENT_SET, ChunkStore.FILENAME, ChunkStore.CHUNK_INDEX, ChunkStore.CONTENT_SHA256,
                     TEXT_SHA256, EMBEDDING_MODEL);
 
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
@@ -183,23 +184,24 @@ public final class IngestHandler implements TaskHandler {
         context.throwIfCancelled();
 
         String textSha256 = HexFormat.of().formatHex(sha256().digest(parsed.text().getBytes(StandardCharsets.UTF_8)));
-        List<TextSegment> segments = split(parsed.text(), documentSet, filename, sha256, textSha256, userMetadata);
+        DocumentKey document = new DocumentKey(clientId, documentSet, filename);
+        List<TextSegment> segments = split(parsed.text(), document, sha256, textSha256, userMetadata);
         if (segments.isEmpty()) {
             throw new PermanentException(filename + " contains no text to index");
         }
         List<String> ids = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
-            ids.add(chunkId(clientId, documentSet, filename, i));
+            ids.add(ChunkIds.of(document, i));
         }
 
         // Chunks of an earlier version of the text extraction lack text_sha256 and are replaced once.
-        boolean unchanged = sha256.equals(store.contentSha256(documentSet, filename).orElse(null))
-                && textSha256.equals(store.documentValue(documentSet, filename, TEXT_SHA256).orElse(null))
-                && store.count(documentSet, filename) == segments.size();
+        boolean unchanged = sha256.equals(store.contentSha256(document).orElse(null))
+                && textSha256.equals(store.documentValue(document, TEXT_SHA256).orElse(null))
+                && store.count(document) == segments.size();
         if (!unchanged) {
             List<Embedding> vectors = embed(segments, context);
             context.throwIfCancelled();
-            store.replace(documentSet, filename, ids, vectors, segments);
+            store.replace(document, ids, vectors, segments);
         }
         context.reportProgress(1.0, unchanged ? "unchanged" : "stored " + segments.size() + " chunks");
 
@@ -219,14 +221,8 @@ public final class IngestHandler implements TaskHandler {
         return TaskResult.of(data);
     }
 
-    /** The id of a chunk: a name-based (version 3) UUID, the same on every run and every worker. */
-    static String chunkId(String clientId, String documentSet, String filename, int index) {
-        String key = clientId + '\u0000' + documentSet + '\u0000' + filename + '\u0000' + index;
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private List<TextSegment> split(String text, String documentSet, String filename, String sha256,
-            String textSha256, Map<String, Object> userMetadata) {
+    private List<TextSegment> split(String text, DocumentKey document, String sha256, String textSha256,
+            Map<String, Object> userMetadata) {
         List<TextSegment> raw = splitter.split(dev.langchain4j.data.document.Document.from(text));
         List<TextSegment> segments = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
@@ -235,8 +231,9 @@ public final class IngestHandler implements TaskHandler {
                 continue;
             }
             Metadata metadata = Metadata.from(userMetadata)
-                    .put(ChunkStore.DOCUMENT_SET, documentSet)
-                    .put(ChunkStore.FILENAME, filename)
+                    .put(ChunkStore.CLIENT_ID, document.clientId())
+                    .put(ChunkStore.DOCUMENT_SET, document.documentSet())
+                    .put(ChunkStore.FILENAME, document.filename())
                     .put(ChunkStore.CHUNK_INDEX, segments.size())
                     .put(ChunkStore.CONTENT_SHA256, sha256)
                     .put(TEXT_SHA256, textSha256)
@@ -361,7 +358,11 @@ public final class IngestHandler implements TaskHandler {
         private Builder() {
         }
 
-        /** Part of every chunk id, so that clients sharing a store never collide. Default {@code default}. */
+        /**
+         * The client whose chunks this handler writes and reads: part of every chunk id and of every
+         * store call, so that clients sharing a store never touch each other's documents. Default
+         * {@code default}.
+         */
         public Builder clientId(String clientId) {
             if (clientId == null || clientId.isBlank()) {
                 throw new IllegalArgumentException("'clientId' must not be blank");
@@ -452,8 +453,12 @@ public final class IngestHandler implements TaskHandler {
         }
 
         /**
+         * Builds the handler and has the store claim this client's chunks stored before chunks
+         * carried a client id ({@link ChunkStore#claimLegacyChunks}), so an upgrade loses none.
+         *
          * @throws IllegalStateException when the embedding model or the chunk store is missing, or
          *     the store holds embeddings of another dimension than the model's
+         * @throws dev.queueworker.api.RetryableException when the store cannot be reached
          */
         public IngestHandler build() {
             if (embeddingModel == null) {
@@ -475,6 +480,7 @@ public final class IngestHandler implements TaskHandler {
                     : tokens != null ? DocumentSplitters.recursive(chunkSize, chunkOverlap, tokens)
                     : DocumentSplitters.recursive(chunkSize, chunkOverlap);
             DocumentParser parser = documentParser != null ? documentParser : TikaParser.create();
+            chunkStore.claimLegacyChunks(clientId);
             return new IngestHandler(this, parser, name, d, splitter);
         }
     }

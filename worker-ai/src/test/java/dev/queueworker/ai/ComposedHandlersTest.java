@@ -75,7 +75,7 @@ class ComposedHandlersTest {
             assertThat(first.data().get("embedding_model").asText()).isEqualTo("letters-4");
             assertThat(first.data().get("dimensions").asInt()).isEqualTo(4);
             assertThat(first.data().get("chunks").asInt()).isGreaterThan(5);
-            assertThat(store.count("nature", "bees.txt")).isEqualTo(first.data().get("chunks").asInt());
+            assertThat(store.count(new DocumentKey("default", "nature", "bees.txt"))).isEqualTo(first.data().get("chunks").asInt());
             assertThat(second.data().get("unchanged").asBoolean()).isTrue();
             int callsAfterFirst = model.calls.get();
             assertThat(callsAfterFirst).isPositive();
@@ -113,7 +113,7 @@ class ComposedHandlersTest {
             put("a.txt", "quiet words here");
             IngestHandler.builder().embeddingModel(new LetterModel()).chunkStore(store).documentParser(upperCase)
                     .build().handle(task("ingest", "a.txt"), context());
-            assertThat(store.embeddingStore().search(dev.langchain4j.store.embedding.EmbeddingSearchRequest.builder()
+            assertThat(store.embeddingStore("default").search(dev.langchain4j.store.embedding.EmbeddingSearchRequest.builder()
                     .queryEmbedding(Embedding.from(new float[] {1, 1, 1, 1})).maxResults(1).build())
                     .matches().get(0).embedded().text()).isEqualTo("QUIET WORDS HERE");
 

@@ -124,12 +124,12 @@ class IngestHandlerTest {
 
     @Test
     void chunkIdsAreStableNameBasedUuids() {
-        String id = IngestHandler.chunkId("south", "policies", "a.pdf", 3);
+        String id = dev.queueworker.ai.ChunkIds.of("south", "policies", "a.pdf", 3);
 
-        assertThat(id).isEqualTo(IngestHandler.chunkId("south", "policies", "a.pdf", 3));
+        assertThat(id).isEqualTo(dev.queueworker.ai.ChunkIds.of("south", "policies", "a.pdf", 3));
         assertThat(java.util.UUID.fromString(id).version()).isEqualTo(3);
-        assertThat(id).isNotEqualTo(IngestHandler.chunkId("north", "policies", "a.pdf", 3))
-                .isNotEqualTo(IngestHandler.chunkId("south", "policies", "a.pdf", 4));
+        assertThat(id).isNotEqualTo(dev.queueworker.ai.ChunkIds.of("north", "policies", "a.pdf", 3))
+                .isNotEqualTo(dev.queueworker.ai.ChunkIds.of("south", "policies", "a.pdf", 4));
     }
 
     @Test

@@ -80,6 +80,40 @@ class PgVectorIngestTest {
         }
     }
 
+    /** Issue 22's scenario at the handler: two clients, one table, the same document names. */
+    @Test
+    void twoClientsSharingATableKeepTheirDocumentsApart() throws Exception {
+        InMemoryDocumentStore alphaDocs = new InMemoryDocumentStore();
+        InMemoryDocumentStore betaDocs = new InMemoryDocumentStore();
+        put(alphaDocs, "policy.txt", IngestHandlerTest.paragraphs(6));
+        put(betaDocs, "policy.txt", "Beta's own policy. " + IngestHandlerTest.paragraphs(3));
+        put(alphaDocs, "handbook.txt", IngestHandlerTest.paragraphs(4));
+        put(betaDocs, "handbook.txt", IngestHandlerTest.paragraphs(4));
+        try (AiHandlers alpha = handlers(table, "alpha"); AiHandlers beta = handlers(table, "beta")) {
+            ingest(alpha, alphaDocs, "policy.txt");
+            ingest(alpha, alphaDocs, "handbook.txt");
+            java.util.Map<String, Integer> alphaOnly = counts(table);
+            List<String> alphaRows = rows(table);
+
+            TaskResult betaHandbook = ingest(beta, betaDocs, "handbook.txt");
+            ingest(beta, betaDocs, "policy.txt");
+
+            assertThat(betaHandbook.data().get("unchanged").asBoolean()).as("identical text of another client").isFalse();
+            java.util.Map<String, Integer> both = counts(table);
+            assertThat(both).containsAllEntriesOf(alphaOnly).containsOnlyKeys("alpha/policy.txt", "alpha/handbook.txt",
+                    "beta/policy.txt", "beta/handbook.txt");
+            assertThat(both.get("beta/handbook.txt")).isEqualTo(both.get("alpha/handbook.txt"));
+            assertThat(rows(table)).containsAll(alphaRows);
+
+            assertThat(ingest(alpha, alphaDocs, "policy.txt").data().get("unchanged").asBoolean()).isTrue();
+            put(alphaDocs, "policy.txt", IngestHandlerTest.paragraphs(2));
+            ingest(alpha, alphaDocs, "policy.txt");
+            assertThat(counts(table)).containsEntry("beta/policy.txt", both.get("beta/policy.txt"))
+                    .containsEntry("beta/handbook.txt", both.get("beta/handbook.txt"));
+            assertThat(counts(table).get("alpha/policy.txt")).isLessThan(both.get("alpha/policy.txt"));
+        }
+    }
+
     @Test
     void aTableOfAnotherDimensionStopsStartUpAndNothingIsWritten() throws Exception {
         try (Connection c = connect(); Statement s = c.createStatement()) {
@@ -93,18 +127,43 @@ class PgVectorIngestTest {
     }
 
     private AiHandlers handlers(String tableName) {
-        return AiHandlers.create(AiSettings.builder().clientId("pg-test").databaseUrl(TestDatabase.urlString())
+        return handlers(tableName, "pg-test");
+    }
+
+    private static AiHandlers handlers(String tableName, String clientId) {
+        return AiHandlers.create(AiSettings.builder().clientId(clientId).databaseUrl(TestDatabase.urlString())
                 .pgvectorTable(tableName).build());
     }
 
     private TaskResult ingest(AiHandlers ai, String filename) {
+        return ingest(ai, documents, filename);
+    }
+
+    private static TaskResult ingest(AiHandlers ai, InMemoryDocumentStore from, String filename) {
         return ai.ingest().handle(TestTasks.aTask("ingest").payload("filename", filename)
-                .payload("document_set", "manuals").build(), new TestTaskContext(documents, 1));
+                .payload("document_set", "manuals").build(), new TestTaskContext(from, 1));
     }
 
     private void put(String name, String text) {
+        put(documents, name, text);
+    }
+
+    private static void put(InMemoryDocumentStore into, String name, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        documents.put(name, new ByteArrayInputStream(bytes), bytes.length, "text/plain");
+        into.put(name, new ByteArrayInputStream(bytes), bytes.length, "text/plain");
+    }
+
+    /** Rows per client/filename. */
+    private static java.util.Map<String, Integer> counts(String tableName) throws SQLException {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT metadata->>'client_id' || '/' || (metadata->>'filename'), count(*)"
+                        + " FROM " + tableName + " GROUP BY 1")) {
+            while (r.next()) {
+                out.put(r.getString(1), r.getInt(2));
+            }
+        }
+        return out;
     }
 
     /** Every row as id, text and metadata, in id order: equal lists mean identical rows. */

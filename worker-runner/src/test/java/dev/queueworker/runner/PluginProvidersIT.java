@@ -72,24 +72,30 @@ class PluginProvidersIT {
                                 new dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore<>();
                         ListedStore(int dimension) { this.dimension = dimension; }
                         public int dimension() { return dimension; }
-                        public java.util.Optional<String> documentValue(String set, String file, String key) {
+                        public java.util.Optional<String> documentValue(dev.queueworker.ai.DocumentKey document,
+                                String key) {
                             return java.util.Optional.empty();
                         }
-                        public synchronized void replace(String set, String file, java.util.List<String> ids,
+                        public synchronized void replace(dev.queueworker.ai.DocumentKey document,
+                                java.util.List<String> ids,
                                 java.util.List<dev.langchain4j.data.embedding.Embedding> embeddings,
                                 java.util.List<dev.langchain4j.data.segment.TextSegment> segments) {
                             if (!ids.isEmpty()) {
                                 vectors.addAll(ids, embeddings, segments);
                             }
-                            counts.put(set + "/" + file, ids.size());
+                            String set = document.documentSet();
+                            String file = document.filename();
+                            counts.put(document.toString(), ids.size());
                             System.out.println("listed store: " + set + "/" + file + " has " + ids.size()
                                     + " chunks of dimension " + dimension);
                         }
-                        public synchronized int count(String set, String file) {
-                            return counts.getOrDefault(set + "/" + file, 0);
+                        public synchronized int count(dev.queueworker.ai.DocumentKey document) {
+                            return counts.getOrDefault(document.toString(), 0);
                         }
                         public dev.langchain4j.store.embedding.EmbeddingStore<
-                                dev.langchain4j.data.segment.TextSegment> embeddingStore() { return vectors; }
+                                dev.langchain4j.data.segment.TextSegment> embeddingStore(String clientId) {
+                            return dev.queueworker.ai.ChunkStores.clientView(vectors, clientId);
+                        }
                         public void close() { }
                     }
                     /** Completes when the store it runs with holds the payload's document. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.DocumentKey;
 import dev.queueworker.ai.IngestHandler;
 import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskResult;
@@ -31,9 +32,9 @@ class CustomIngestTest {
 
         assertThat(first.data().get("embedding_model").asText()).isEqualTo("word-hash-32");
         assertThat(first.data().get("chunks").asInt()).isGreaterThan(2)
-                .isEqualTo(store.count("insects", "hives.txt"));
+                .isEqualTo(store.count(new DocumentKey("example", "insects", "hives.txt")));
         assertThat(again.data().get("unchanged").asBoolean()).as("the same bytes are not embedded twice").isTrue();
-        String best = store.embeddingStore().search(EmbeddingSearchRequest.builder()
+        String best = store.embeddingStore("example").search(EmbeddingSearchRequest.builder()
                 .queryEmbedding(model.embed("paper nests of wasps").content()).maxResults(1).build())
                 .matches().get(0).embedded().text();
         assertThat(best).contains("Wasps build paper nests");

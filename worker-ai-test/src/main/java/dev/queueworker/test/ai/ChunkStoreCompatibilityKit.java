@@ -1,6 +1,9 @@
 package dev.queueworker.test.ai;
 
+import dev.queueworker.ai.ChunkIds;
 import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.DocumentKey;
+import dev.queueworker.api.PermanentException;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -19,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * atomically (also under concurrent replaces and deletes from two workers), the document-wide
  * {@code content_sha256} and {@code text_sha256} read back for the unchanged check, deletes that
  * touch one document only, bad input refused without a write, retrieval with metadata, persistence,
- * and a store of another dimension refused.
+ * a store of another dimension refused, and clients kept apart: two clients with documents of the
+ * same set and name, with different or identical content, re-ingested and deleted, each keep their
+ * own chunks, and no search of one returns the other's.
  *
  * <pre>{@code
  * class MyChunkStoreTest extends ChunkStoreCompatibilityKit {
@@ -57,6 +61,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public abstract class ChunkStoreCompatibilityKit {
     /** The dimension of the kit's embeddings. */
     protected static final int DIMENSION = 8;
+    /** The client of the kit's documents unless a test names another. */
+    protected static final String CLIENT = "alpha";
+    /** The other client of the tests that keep clients apart. */
+    protected static final String OTHER_CLIENT = "beta";
 
     private final List<ChunkStore> opened = new ArrayList<>();
 
@@ -66,7 +74,10 @@ public abstract class ChunkStoreCompatibilityKit {
     /** Checks the message refusing a store of {@code wanted} over storage holding {@code stored}. */
     protected abstract void assertDimensionMismatchMessage(String message, int stored, int wanted);
 
-    /** A second worker on the same storage, for the concurrency tests; a separate store by default. */
+    /**
+     * A second worker on the same storage, for the concurrency tests and as the other client's
+     * worker in the tests that keep clients apart; a separate store by default.
+     */
     protected ChunkStore secondWorker(ChunkStore first) {
         return open(first.dimension());
     }
@@ -93,7 +104,7 @@ public abstract class ChunkStoreCompatibilityKit {
 
         assertThat(first).hasSize(5);
         assertThat(rows(store, "manuals")).isEqualTo(first);
-        assertThat(store.count("manuals", "guide.pdf")).isEqualTo(5);
+        assertThat(store.count(key("manuals", "guide.pdf"))).isEqualTo(5);
     }
 
     @Test
@@ -106,12 +117,12 @@ public abstract class ChunkStoreCompatibilityKit {
         Doc shorter = new Doc("manuals", "guide.pdf", 2, 3);
         shorter.replaceIn(store);
 
-        assertThat(store.count("manuals", "guide.pdf")).isEqualTo(3);
+        assertThat(store.count(key("manuals", "guide.pdf"))).isEqualTo(3);
         Map<String, Row> rows = rows(store, "manuals");
         assertThat(rows.values().stream().filter(row -> row.filename.equals("guide.pdf")).map(row -> row.text))
                 .containsExactlyInAnyOrder(shorter.texts().toArray(new String[0]));
         assertThat(rows.keySet()).containsAll(shorter.ids).containsAll(other.ids).hasSize(3 + 4);
-        assertThat(store.count("manuals", "other.pdf")).isEqualTo(4);
+        assertThat(store.count(key("manuals", "other.pdf"))).isEqualTo(4);
     }
 
     @Test
@@ -119,10 +130,10 @@ public abstract class ChunkStoreCompatibilityKit {
         ChunkStore store = open(DIMENSION);
         new Doc("manuals", "guide.pdf", 1, 3).replaceIn(store);
 
-        store.replace("manuals", "guide.pdf", List.of(), List.of(), List.of());
+        store.replace(key("manuals", "guide.pdf"), List.of(), List.of(), List.of());
 
-        assertThat(store.count("manuals", "guide.pdf")).isZero();
-        assertThat(store.contentSha256("manuals", "guide.pdf")).isEmpty();
+        assertThat(store.count(key("manuals", "guide.pdf"))).isZero();
+        assertThat(store.contentSha256(key("manuals", "guide.pdf"))).isEmpty();
         assertThat(rows(store, "manuals")).isEmpty();
     }
 
@@ -163,7 +174,7 @@ public abstract class ChunkStoreCompatibilityKit {
                 new Doc("manuals", "guide.pdf", 1, 9).replaceIn(first);
                 race(pool, () -> shortVersion.replaceIn(first), () -> longVersion.replaceIn(second));
                 assertThat(rows(first, "manuals")).as("round %d", round).isIn(shortRows, longRows);
-                assertThat(first.contentSha256("manuals", "guide.pdf").orElseThrow())
+                assertThat(first.contentSha256(key("manuals", "guide.pdf")).orElseThrow())
                         .isIn(shortVersion.sha256, longVersion.sha256);
             }
         } finally {
@@ -183,7 +194,7 @@ public abstract class ChunkStoreCompatibilityKit {
         try {
             for (int round = 0; round < 10; round++) {
                 new Doc("manuals", "guide.pdf", 1, 2).replaceIn(first);
-                race(pool, () -> first.replace("manuals", "guide.pdf", List.of(), List.of(), List.of()),
+                race(pool, () -> first.replace(key("manuals", "guide.pdf"), List.of(), List.of(), List.of()),
                         () -> longVersion.replaceIn(second));
                 assertThat(rows(first, "manuals")).as("round %d", round).isIn(Map.of(), longRows);
             }
@@ -199,38 +210,38 @@ public abstract class ChunkStoreCompatibilityKit {
         Doc other = new Doc("manuals", "other.pdf", 1, 2);
         other.replaceIn(store);
 
-        store.delete("manuals", "guide.pdf");
-        store.delete("manuals", "never-stored.pdf");
+        store.delete(key("manuals", "guide.pdf"));
+        store.delete(key("manuals", "never-stored.pdf"));
 
-        assertThat(store.count("manuals", "guide.pdf")).isZero();
-        assertThat(store.contentSha256("manuals", "guide.pdf")).isEmpty();
+        assertThat(store.count(key("manuals", "guide.pdf"))).isZero();
+        assertThat(store.contentSha256(key("manuals", "guide.pdf"))).isEmpty();
         assertThat(rows(store, "manuals").keySet()).containsExactlyInAnyOrderElementsOf(other.ids);
     }
 
     @Test
     void contentSha256IsTheOneOfTheStoredChunks() {
         ChunkStore store = open(DIMENSION);
-        assertThat(store.contentSha256("manuals", "guide.pdf")).isEmpty();
+        assertThat(store.contentSha256(key("manuals", "guide.pdf"))).isEmpty();
 
         Doc v1 = new Doc("manuals", "guide.pdf", 1, 2);
         v1.replaceIn(store);
         Doc elsewhere = new Doc("other-set", "guide.pdf", 5, 2);
         elsewhere.replaceIn(store);
-        assertThat(store.contentSha256("manuals", "guide.pdf")).contains(v1.sha256);
+        assertThat(store.contentSha256(key("manuals", "guide.pdf"))).contains(v1.sha256);
 
         Doc v2 = new Doc("manuals", "guide.pdf", 2, 2);
         v2.replaceIn(store);
-        assertThat(store.contentSha256("manuals", "guide.pdf")).contains(v2.sha256);
-        assertThat(store.contentSha256("other-set", "guide.pdf")).contains(elsewhere.sha256);
-        assertThat(store.contentSha256("manuals", "missing.pdf")).isEmpty();
+        assertThat(store.contentSha256(key("manuals", "guide.pdf"))).contains(v2.sha256);
+        assertThat(store.contentSha256(key("other-set", "guide.pdf"))).contains(elsewhere.sha256);
+        assertThat(store.contentSha256(key("manuals", "missing.pdf"))).isEmpty();
         assertThat(v1.sha256).isNotEqualTo(v2.sha256);
-        assertThat(store.documentValue("manuals", "guide.pdf", "text_sha256")).contains("text-2");
-        assertThat(store.documentValue("other-set", "guide.pdf", "text_sha256")).contains("text-5");
-        assertThat(store.documentValue("manuals", "guide.pdf", "no_such_key")).isEmpty();
-        assertThat(store.documentValue("manuals", "missing.pdf", "text_sha256")).isEmpty();
+        assertThat(store.documentValue(key("manuals", "guide.pdf"), "text_sha256")).contains("text-2");
+        assertThat(store.documentValue(key("other-set", "guide.pdf"), "text_sha256")).contains("text-5");
+        assertThat(store.documentValue(key("manuals", "guide.pdf"), "no_such_key")).isEmpty();
+        assertThat(store.documentValue(key("manuals", "missing.pdf"), "text_sha256")).isEmpty();
     }
 
-    /** Lists of different sizes, an id that is no UUID, another dimension, another document's chunks. */
+    /** Lists of different sizes, an id that is no UUID, another dimension, another document's or client's chunks. */
     @Test
     void badInputIsRefusedAndWritesNothing() {
         ChunkStore store = open(DIMENSION);
@@ -239,16 +250,18 @@ public abstract class ChunkStoreCompatibilityKit {
         Map<String, Row> before = rows(store, "manuals");
         Doc next = new Doc("manuals", "guide.pdf", 2, 3);
 
-        assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", next.ids.subList(0, 2), next.embeddings,
+        assertThatThrownBy(() -> store.replace(key("manuals", "guide.pdf"), next.ids.subList(0, 2), next.embeddings,
                 next.segments)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", List.of("chunk-1", "b", "c"), next.embeddings,
+        assertThatThrownBy(() -> store.replace(key("manuals", "guide.pdf"), List.of("chunk-1", "b", "c"), next.embeddings,
                 next.segments)).isInstanceOf(IllegalArgumentException.class);
         List<Embedding> wide = new ArrayList<>(next.embeddings);
         wide.set(2, Embedding.from(new float[DIMENSION + 1]));
-        assertThatThrownBy(() -> store.replace("manuals", "guide.pdf", next.ids, wide, next.segments))
+        assertThatThrownBy(() -> store.replace(key("manuals", "guide.pdf"), next.ids, wide, next.segments))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.replace("manuals", "other.pdf", next.ids, next.embeddings, next.segments))
+        assertThatThrownBy(() -> store.replace(key("manuals", "other.pdf"), next.ids, next.embeddings, next.segments))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.replace(new DocumentKey(OTHER_CLIENT, "manuals", "guide.pdf"), next.ids,
+                next.embeddings, next.segments)).as("segments of another client").isInstanceOf(IllegalArgumentException.class);
 
         assertThat(rows(store, "manuals")).isEqualTo(before);
     }
@@ -261,7 +274,7 @@ public abstract class ChunkStoreCompatibilityKit {
         new Doc("manuals", "other.pdf", 1, 4).replaceIn(store);
         new Doc("elsewhere", "guide.pdf", 1, 4).replaceIn(store);
 
-        List<EmbeddingMatch<TextSegment>> matches = store.embeddingStore().search(EmbeddingSearchRequest.builder()
+        List<EmbeddingMatch<TextSegment>> matches = store.embeddingStore(CLIENT).search(EmbeddingSearchRequest.builder()
                 .queryEmbedding(guide.embeddings.get(2))
                 .filter(metadataKey(ChunkStore.DOCUMENT_SET).isEqualTo("manuals"))
                 .maxResults(3)
@@ -292,11 +305,11 @@ public abstract class ChunkStoreCompatibilityKit {
         ChunkStore reopened = open(DIMENSION);
 
         assertThat(rows(reopened, "manuals")).isEqualTo(before);
-        assertThat(reopened.count("manuals", "guide.pdf")).isEqualTo(3);
-        assertThat(reopened.contentSha256("manuals", "guide.pdf")).contains(doc.sha256);
-        assertThat(reopened.documentValue("manuals", "guide.pdf", "text_sha256")).contains("text-1");
+        assertThat(reopened.count(key("manuals", "guide.pdf"))).isEqualTo(3);
+        assertThat(reopened.contentSha256(key("manuals", "guide.pdf"))).contains(doc.sha256);
+        assertThat(reopened.documentValue(key("manuals", "guide.pdf"), "text_sha256")).contains("text-1");
         new Doc("manuals", "guide.pdf", 2, 1).replaceIn(reopened);
-        assertThat(reopened.count("manuals", "guide.pdf")).isEqualTo(1);
+        assertThat(reopened.count(key("manuals", "guide.pdf"))).isEqualTo(1);
     }
 
     @Test
@@ -313,6 +326,112 @@ public abstract class ChunkStoreCompatibilityKit {
         ChunkStore reopened = open(DIMENSION);
         assertThat(rows(reopened, "manuals")).isEqualTo(before);
         assertThat(reopened.dimension()).isEqualTo(DIMENSION);
+    }
+
+    @Test
+    void twoClientsWithTheSameDocumentNameKeepTheirOwnChunks() {
+        ChunkStore alpha = open(DIMENSION);
+        ChunkStore beta = secondWorker(alpha);
+        Doc alphas = new Doc(CLIENT, "manuals", "policy.txt", 1, 5);
+        alphas.replaceIn(alpha);
+        Map<String, Row> alphaRows = rows(alpha, CLIENT, "manuals");
+
+        Doc betas = new Doc(OTHER_CLIENT, "manuals", "policy.txt", 2, 3);
+        betas.replaceIn(beta);
+
+        assertThat(rows(alpha, CLIENT, "manuals")).as("alpha's chunks after beta's ingest").isEqualTo(alphaRows);
+        assertThat(alpha.count(alphas.key)).isEqualTo(5);
+        assertThat(beta.count(betas.key)).isEqualTo(3);
+        assertThat(alpha.contentSha256(alphas.key)).contains(alphas.sha256);
+        assertThat(beta.contentSha256(betas.key)).contains(betas.sha256);
+        assertThat(rows(beta, OTHER_CLIENT, "manuals").keySet()).containsExactlyInAnyOrderElementsOf(betas.ids);
+    }
+
+    /** The unchanged check of one client must not see another client's identical document. */
+    @Test
+    void identicalContentOfAnotherClientIsNotThisClientsDocument() {
+        ChunkStore alpha = open(DIMENSION);
+        ChunkStore beta = secondWorker(alpha);
+        Doc alphas = new Doc(CLIENT, "manuals", "handbook.txt", 1, 2);
+        alphas.replaceIn(alpha);
+        Doc betas = new Doc(OTHER_CLIENT, "manuals", "handbook.txt", 1, 2);
+
+        assertThat(beta.contentSha256(betas.key)).isEmpty();
+        assertThat(beta.documentValue(betas.key, "text_sha256")).isEmpty();
+        assertThat(beta.count(betas.key)).isZero();
+
+        betas.replaceIn(beta);
+        assertThat(betas.sha256).isEqualTo(alphas.sha256);
+        assertThat(alpha.count(alphas.key)).isEqualTo(2);
+        assertThat(beta.count(betas.key)).isEqualTo(2);
+        assertThat(rows(alpha, CLIENT, "manuals").keySet()).containsExactlyInAnyOrderElementsOf(alphas.ids);
+        assertThat(rows(beta, OTHER_CLIENT, "manuals").keySet()).containsExactlyInAnyOrderElementsOf(betas.ids);
+    }
+
+    @Test
+    void reIngestAndDeleteOfOneClientLeaveTheOthersChunksIntact() {
+        ChunkStore alpha = open(DIMENSION);
+        ChunkStore beta = secondWorker(alpha);
+        new Doc(CLIENT, "manuals", "policy.txt", 1, 4).replaceIn(alpha);
+        Doc betas = new Doc(OTHER_CLIENT, "manuals", "policy.txt", 1, 4);
+        betas.replaceIn(beta);
+        Map<String, Row> betaRows = rows(beta, OTHER_CLIENT, "manuals");
+
+        Doc shorter = new Doc(CLIENT, "manuals", "policy.txt", 2, 2);
+        shorter.replaceIn(alpha);
+        assertThat(rows(beta, OTHER_CLIENT, "manuals")).as("beta's after alpha's re-ingest").isEqualTo(betaRows);
+        assertThat(alpha.count(shorter.key)).isEqualTo(2);
+
+        alpha.delete(shorter.key);
+        assertThat(alpha.count(shorter.key)).isZero();
+        assertThat(rows(beta, OTHER_CLIENT, "manuals")).as("beta's after alpha's delete").isEqualTo(betaRows);
+        assertThat(beta.contentSha256(betas.key)).contains(betas.sha256);
+
+        Doc again = new Doc(CLIENT, "manuals", "policy.txt", 3, 3);
+        again.replaceIn(alpha);
+        beta.delete(betas.key);
+        assertThat(beta.count(betas.key)).isZero();
+        assertThat(rows(alpha, CLIENT, "manuals").keySet()).as("alpha's after beta's delete")
+                .containsExactlyInAnyOrderElementsOf(again.ids);
+    }
+
+    @Test
+    void noSearchOfOneClientReturnsAnothersChunks() {
+        ChunkStore alpha = open(DIMENSION);
+        ChunkStore beta = secondWorker(alpha);
+        new Doc(CLIENT, "manuals", "policy.txt", 1, 3).replaceIn(alpha);
+        Doc betas = new Doc(OTHER_CLIENT, "manuals", "policy.txt", 2, 3);
+        betas.replaceIn(beta);
+
+        for (ChunkStore store : List.of(alpha, beta)) {
+            List<EmbeddingMatch<TextSegment>> exact = store.embeddingStore(CLIENT).search(EmbeddingSearchRequest
+                    .builder().queryEmbedding(betas.embeddings.get(0)).maxResults(100).minScore(0.0).build()).matches();
+            assertThat(exact).hasSize(3).allSatisfy(match ->
+                    assertThat(match.embedded().metadata().getString(ChunkStore.CLIENT_ID)).isEqualTo(CLIENT));
+            List<EmbeddingMatch<TextSegment>> asked = store.embeddingStore(CLIENT).search(EmbeddingSearchRequest
+                    .builder().queryEmbedding(betas.embeddings.get(0)).maxResults(100).minScore(0.0)
+                    .filter(metadataKey(ChunkStore.CLIENT_ID).isEqualTo(OTHER_CLIENT)).build()).matches();
+            assertThat(asked).as("a filter naming the other client, through this client's view").isEmpty();
+        }
+        assertThatThrownBy(() -> alpha.embeddingStore(CLIENT).removeAll())
+                .as("the search view is read-only").isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** Chunk ids come from the ingest handler and include the client: one that is another client's is refused. */
+    @Test
+    void anIdOfAnotherClientsChunkIsRefusedAndWritesNothing() {
+        ChunkStore alpha = open(DIMENSION);
+        ChunkStore beta = secondWorker(alpha);
+        Doc alphas = new Doc(CLIENT, "manuals", "policy.txt", 1, 2);
+        alphas.replaceIn(alpha);
+        Map<String, Row> before = rows(alpha, CLIENT, "manuals");
+        Doc betas = new Doc(OTHER_CLIENT, "manuals", "policy.txt", 2, 2);
+
+        assertThatThrownBy(() -> beta.replace(betas.key, alphas.ids, betas.embeddings, betas.segments))
+                .isInstanceOf(PermanentException.class);
+
+        assertThat(rows(alpha, CLIENT, "manuals")).isEqualTo(before);
+        assertThat(beta.count(betas.key)).isZero();
     }
 
     /** Runs both at once (as far as threads go) and waits for both, failing on either's exception. */
@@ -332,11 +451,21 @@ public abstract class ChunkStoreCompatibilityKit {
         b.get(30, TimeUnit.SECONDS);
     }
 
-    /** Every chunk of a document set, by id, as retrieval sees it. */
+    /** {@link #CLIENT}'s document. */
+    protected static DocumentKey key(String documentSet, String filename) {
+        return new DocumentKey(CLIENT, documentSet, filename);
+    }
+
+    /** Every chunk of {@link #CLIENT}'s document set, by id, as retrieval sees it. */
     protected static Map<String, Row> rows(ChunkStore store, String documentSet) {
+        return rows(store, CLIENT, documentSet);
+    }
+
+    /** Every chunk of the client's document set, by id, as that client's retrieval sees it. */
+    protected static Map<String, Row> rows(ChunkStore store, String clientId, String documentSet) {
         float[] probe = new float[DIMENSION];
         Arrays.fill(probe, 1f);
-        return store.embeddingStore().search(EmbeddingSearchRequest.builder()
+        return store.embeddingStore(clientId).search(EmbeddingSearchRequest.builder()
                         .queryEmbedding(Embedding.from(probe))
                         .filter(metadataKey(ChunkStore.DOCUMENT_SET).isEqualTo(documentSet))
                         .maxResults(10_000)
@@ -382,25 +511,32 @@ public abstract class ChunkStoreCompatibilityKit {
         }
     }
 
-    /** A document's chunks in version {@code version}: deterministic ids, texts and fake embeddings. */
+    /**
+     * A client's document in version {@code version}: the ingest handler's ids ({@link ChunkIds}),
+     * deterministic texts and fake embeddings. The same set, name and version give the same content
+     * for every client.
+     */
     protected static final class Doc {
-        public final String documentSet;
-        public final String filename;
+        public final DocumentKey key;
         public final String sha256;
         public final List<String> ids = new ArrayList<>();
         public final List<Embedding> embeddings = new ArrayList<>();
         public final List<TextSegment> segments = new ArrayList<>();
 
+        /** {@link #CLIENT}'s document. */
         public Doc(String documentSet, String filename, int version, int chunks) {
-            this.documentSet = documentSet;
-            this.filename = filename;
+            this(CLIENT, documentSet, filename, version, chunks);
+        }
+
+        public Doc(String clientId, String documentSet, String filename, int version, int chunks) {
+            this.key = new DocumentKey(clientId, documentSet, filename);
             this.sha256 = sha256(documentSet + "/" + filename + "#" + version);
             for (int i = 0; i < chunks; i++) {
-                ids.add(UUID.nameUUIDFromBytes((documentSet + "\n" + filename + "\n" + i)
-                        .getBytes(StandardCharsets.UTF_8)).toString());
+                ids.add(ChunkIds.of(key, i));
                 String text = "Chunk " + i + " of " + filename + " in " + documentSet + ", version " + version + ".";
                 embeddings.add(fakeEmbedding(text));
                 Metadata metadata = new Metadata()
+                        .put(ChunkStore.CLIENT_ID, clientId)
                         .put(ChunkStore.DOCUMENT_SET, documentSet)
                         .put(ChunkStore.FILENAME, filename)
                         .put(ChunkStore.CHUNK_INDEX, i)
@@ -412,7 +548,7 @@ public abstract class ChunkStoreCompatibilityKit {
         }
 
         public void replaceIn(ChunkStore store) {
-            store.replace(documentSet, filename, ids, embeddings, segments);
+            store.replace(key, ids, embeddings, segments);
         }
 
         List<String> texts() {

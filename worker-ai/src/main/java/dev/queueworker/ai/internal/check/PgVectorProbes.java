@@ -1,7 +1,7 @@
 package dev.queueworker.ai.internal.check;
 
 import dev.queueworker.ai.internal.store.DatabaseUrl;
-import dev.queueworker.ai.internal.store.PgVectorChunkStore;
+import dev.queueworker.ai.internal.store.TableShape;
 import dev.queueworker.api.ConnectivityProbe;
 import dev.queueworker.api.ProbeResult;
 import java.sql.Connection;
@@ -128,7 +128,7 @@ public final class PgVectorProbes {
 
     /** The table's shape and dimension against the model's ({@code modelDimension} null: unknown). */
     private static ProbeResult table(Connection connection, String table, Integer modelDimension) throws SQLException {
-        PgVectorChunkStore.TableShape shape = PgVectorChunkStore.TableShape.read(connection, table);
+        TableShape shape = TableShape.read(connection, table);
         Map<String, String> columns = shape.columns();
         int tableDimension = shape.dimension();
         if (!shape.exists()) {

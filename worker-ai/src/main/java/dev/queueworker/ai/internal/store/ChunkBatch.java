@@ -1,6 +1,7 @@
 package dev.queueworker.ai.internal.store;
 
 import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.DocumentKey;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 
@@ -16,11 +17,10 @@ final class ChunkBatch {
     private ChunkBatch() {
     }
 
-    /** Returns the ids as UUIDs after checking sizes, ids, dimensions and the segments' document keys. */
-    static List<UUID> check(String documentSet, String filename, List<String> ids, List<Embedding> embeddings,
+    /** Returns the ids as UUIDs after checking sizes, ids, dimensions and the segments' client and document keys. */
+    static List<UUID> check(DocumentKey document, List<String> ids, List<Embedding> embeddings,
                             List<TextSegment> segments, int dimension) {
-        Objects.requireNonNull(documentSet, "'documentSet' cannot be null.");
-        Objects.requireNonNull(filename, "'filename' cannot be null.");
+        Objects.requireNonNull(document, "'document' cannot be null.");
         Objects.requireNonNull(ids, "'ids' cannot be null.");
         Objects.requireNonNull(embeddings, "'embeddings' cannot be null.");
         Objects.requireNonNull(segments, "'segments' cannot be null.");
@@ -47,12 +47,14 @@ final class ChunkBatch {
                         + " but the store holds dimension " + dimension);
             }
             TextSegment segment = Objects.requireNonNull(segments.get(i), "segment");
+            String segmentClient = segment.metadata().getString(ChunkStore.CLIENT_ID);
             String segmentSet = segment.metadata().getString(ChunkStore.DOCUMENT_SET);
             String segmentFilename = segment.metadata().getString(ChunkStore.FILENAME);
-            if (!documentSet.equals(segmentSet) || !filename.equals(segmentFilename)) {
-                throw new IllegalArgumentException("segment " + i + " has metadata " + ChunkStore.DOCUMENT_SET + "="
-                        + segmentSet + ", " + ChunkStore.FILENAME + "=" + segmentFilename + " but replaces document "
-                        + documentSet + "/" + filename);
+            if (!document.clientId().equals(segmentClient) || !document.documentSet().equals(segmentSet)
+                    || !document.filename().equals(segmentFilename)) {
+                throw new IllegalArgumentException("segment " + i + " has metadata " + ChunkStore.CLIENT_ID + "="
+                        + segmentClient + ", " + ChunkStore.DOCUMENT_SET + "=" + segmentSet + ", "
+                        + ChunkStore.FILENAME + "=" + segmentFilename + " but replaces document " + document);
             }
         }
         return uuids;

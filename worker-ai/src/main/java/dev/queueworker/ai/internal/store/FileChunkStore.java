@@ -1,26 +1,33 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.queueworker.ai.ChunkIds;
 import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.DocumentKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingMatch;
 import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
-import dev.langchain4j.store.embedding.EmbeddingSearchResult;
 import dev.langchain4j.store.embedding.EmbeddingStore;
-import dev.langchain4j.store.embedding.filter.Filter;
 import dev.langchain4j.store.embedding.inmemory.InMemoryEmbeddingStore;
+import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.RetryableException;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,30 +42,38 @@ import java.util.Set;
  * file that is then moved over the old one, so the file always holds a whole state.
  *
  * <p>Each replace builds the new state on a copy and swaps it in only once it is on disk: a failed
- * write leaves memory and file as they were. {@link #embeddingStore()} always searches the current
- * state; it is read-only (writes go through {@link #replace}). Thread-safe; one process per data
- * directory.
+ * write leaves memory and file as they were. Several clients may share one store; each search of
+ * {@link #embeddingStore(String)} sees the current state of that client's chunks. Thread-safe. One
+ * process per data directory: {@link #open} takes a lock on {@value #LOCK_NAME} there, so a second
+ * store on the same directory, from this process or another, is refused instead of overwriting the
+ * first one's writes.
  */
 public final class FileChunkStore implements ChunkStore {
     /** The name of the file in the data directory. */
     public static final String FILE_NAME = "chunks.json";
+    /** The lock file beside it, held while the store is open. */
+    public static final String LOCK_NAME = "chunks.lock";
 
     private final Path file;
     private final int dimension;
+    private final FileChannel lockChannel;
     private final Map<DocumentKey, Chunks> documents = new HashMap<>();
+    /** Chunks stored without a client id (queue-worker 0.1), by id, until a client claims them. */
+    private final Map<String, EmbeddingMatch<TextSegment>> legacy = new LinkedHashMap<>();
     private volatile InMemoryEmbeddingStore<TextSegment> current;
-    private final EmbeddingStore<TextSegment> view = new SearchView();
 
-    private FileChunkStore(Path file, int dimension, InMemoryEmbeddingStore<TextSegment> store) {
+    private FileChunkStore(Path file, int dimension, FileChannel lockChannel, InMemoryEmbeddingStore<TextSegment> store) {
         this.file = file;
         this.dimension = dimension;
+        this.lockChannel = lockChannel;
         this.current = store;
     }
 
     /**
      * Opens (or starts) the store in {@code dataDirectory}, creating the directory if needed.
      *
-     * @throws IllegalStateException when the file cannot be read or holds embeddings of another dimension
+     * @throws IllegalStateException when the file cannot be read, holds embeddings of another
+     *     dimension, or another store holds the directory
      */
     public static FileChunkStore open(Path dataDirectory, int dimension) {
         Objects.requireNonNull(dataDirectory, "'dataDirectory' cannot be null.");
@@ -66,10 +81,19 @@ public final class FileChunkStore implements ChunkStore {
             throw new IllegalArgumentException("dimension must be at least 1, was " + dimension);
         }
         Path file = dataDirectory.resolve(FILE_NAME);
+        FileChannel lock = lock(dataDirectory);
+        try {
+            return load(file, dimension, lock);
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
+        }
+    }
+
+    private static FileChunkStore load(Path file, int dimension, FileChannel lock) {
         InMemoryEmbeddingStore<TextSegment> store;
         String json = null;
         try {
-            Files.createDirectories(dataDirectory);
             if (Files.exists(file)) {
                 json = Files.readString(file, StandardCharsets.UTF_8);
                 store = InMemoryEmbeddingStore.fromJson(json);
@@ -79,7 +103,7 @@ public final class FileChunkStore implements ChunkStore {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read the chunk store file " + file + ": " + e.getMessage(), e);
         }
-        FileChunkStore chunkStore = new FileChunkStore(file, dimension, store);
+        FileChunkStore chunkStore = new FileChunkStore(file, dimension, lock, store);
         try {
             chunkStore.index();
         } catch (DimensionMismatch e) {
@@ -88,6 +112,34 @@ public final class FileChunkStore implements ChunkStore {
                     + "; nothing was written. Use the model it was filled with, or another data directory.");
         }
         return chunkStore;
+    }
+
+    /** Locks the directory for this store: refused while another store, here or in another process, holds it. */
+    private static FileChannel lock(Path dataDirectory) {
+        Path lockFile = dataDirectory.resolve(LOCK_NAME);
+        FileChannel channel;
+        try {
+            Files.createDirectories(dataDirectory);
+            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the chunk store lock " + lockFile + ": " + e.getMessage(), e);
+        }
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new IllegalStateException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            closeQuietly(channel);
+            throw new IllegalStateException("the chunk store in " + dataDirectory + " ('dataDir') is open in another"
+                    + " worker (this process or another): give each worker process and each client its own data"
+                    + " directory, or use pgvector to share chunks");
+        }
+        return channel;
     }
 
     /** The file the chunks are kept in. */
@@ -101,18 +153,18 @@ public final class FileChunkStore implements ChunkStore {
     }
 
     @Override
-    public synchronized Optional<String> documentValue(String documentSet, String filename, String key) {
-        Chunks chunks = documents.get(new DocumentKey(documentSet, filename));
+    public synchronized Optional<String> documentValue(DocumentKey document, String key) {
+        Chunks chunks = documents.get(Objects.requireNonNull(document, "'document' cannot be null."));
         Object value = chunks == null ? null : chunks.metadata.toMap().get(key);
         return value == null ? Optional.empty() : Optional.of(value.toString());
     }
 
     @Override
-    public synchronized void replace(String documentSet, String filename, List<String> ids,
-                                     List<Embedding> embeddings, List<TextSegment> segments) {
-        ChunkBatch.check(documentSet, filename, ids, embeddings, segments, dimension);
-        DocumentKey key = new DocumentKey(documentSet, filename);
-        Chunks old = documents.get(key);
+    public synchronized void replace(DocumentKey document, List<String> ids, List<Embedding> embeddings,
+                                     List<TextSegment> segments) {
+        ChunkBatch.check(document, ids, embeddings, segments, dimension);
+        refuseOtherClientsIds(document, ids);
+        Chunks old = documents.get(document);
         Set<String> removed = new HashSet<>(ids);
         if (old != null) {
             removed.addAll(old.ids);
@@ -127,32 +179,83 @@ public final class FileChunkStore implements ChunkStore {
         }
         write(next);
         current = next;
-        // An id upserted here may have belonged to another document before.
+        // An id upserted here may have been the client's chunk of another document, or a legacy one.
         for (Chunks chunks : documents.values()) {
             chunks.ids.removeAll(ids);
         }
         documents.values().removeIf(chunks -> chunks.ids.isEmpty());
+        legacy.keySet().removeAll(ids);
         if (!ids.isEmpty()) {
-            documents.put(key, new Chunks(new HashSet<>(ids), segments.get(0).metadata()));
+            documents.put(document, new Chunks(new HashSet<>(ids), segments.get(0).metadata()));
         } else {
-            documents.remove(key);
+            documents.remove(document);
+        }
+    }
+
+    private void refuseOtherClientsIds(DocumentKey document, List<String> ids) {
+        for (Map.Entry<DocumentKey, Chunks> entry : documents.entrySet()) {
+            if (!entry.getKey().clientId().equals(document.clientId())) {
+                for (String id : ids) {
+                    if (entry.getValue().ids.contains(id)) {
+                        throw new PermanentException("chunk id " + id + " of " + document + " is already a chunk of"
+                                + " another client's document; nothing was written");
+                    }
+                }
+            }
         }
     }
 
     @Override
-    public synchronized int count(String documentSet, String filename) {
-        Chunks chunks = documents.get(new DocumentKey(documentSet, filename));
+    public synchronized int count(DocumentKey document) {
+        Chunks chunks = documents.get(Objects.requireNonNull(document, "'document' cannot be null."));
         return chunks == null ? 0 : chunks.ids.size();
     }
 
     @Override
-    public EmbeddingStore<TextSegment> embeddingStore() {
-        return view;
+    public EmbeddingStore<TextSegment> embeddingStore(String clientId) {
+        return new ClientScopedEmbeddingStore(request -> current.search(request), clientId);
     }
 
     @Override
-    public void close() {
-        // Every replace is already on disk.
+    public synchronized int claimLegacyChunks(String clientId) {
+        List<EmbeddingMatch<TextSegment>> claimed = new ArrayList<>();
+        for (EmbeddingMatch<TextSegment> match : legacy.values()) {
+            Metadata metadata = match.embedded().metadata();
+            if (ChunkIds.isClients(clientId, match.embeddingId(), metadata.getString(DOCUMENT_SET),
+                    metadata.getString(FILENAME), Objects.toString(metadata.toMap().get(CHUNK_INDEX), null))) {
+                claimed.add(match);
+            }
+        }
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        InMemoryEmbeddingStore<TextSegment> next = InMemoryEmbeddingStore.merge(List.of(current));
+        List<String> ids = new ArrayList<>();
+        List<Embedding> vectors = new ArrayList<>();
+        List<TextSegment> segments = new ArrayList<>();
+        for (EmbeddingMatch<TextSegment> match : claimed) {
+            ids.add(match.embeddingId());
+            vectors.add(match.embedding());
+            segments.add(TextSegment.from(match.embedded().text(),
+                    match.embedded().metadata().copy().put(CLIENT_ID, clientId)));
+        }
+        next.removeAll(ids);
+        next.addAll(ids, vectors, segments);
+        write(next);
+        current = next;
+        legacy.keySet().removeAll(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            Metadata metadata = segments.get(i).metadata();
+            documents.computeIfAbsent(new DocumentKey(clientId, metadata.getString(DOCUMENT_SET),
+                    metadata.getString(FILENAME)), k -> new Chunks(new HashSet<>(), metadata)).ids.add(ids.get(i));
+        }
+        return claimed.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        // Every replace is already on disk; the lock goes with the channel.
+        closeQuietly(lockChannel);
     }
 
     @Override
@@ -183,12 +286,17 @@ public final class FileChunkStore implements ChunkStore {
             if (segment == null) {
                 continue;
             }
+            String clientId = segment.metadata().getString(CLIENT_ID);
             String documentSet = segment.metadata().getString(DOCUMENT_SET);
             String filename = segment.metadata().getString(FILENAME);
             if (documentSet == null || filename == null) {
                 continue;
             }
-            documents.computeIfAbsent(new DocumentKey(documentSet, filename),
+            if (clientId == null || clientId.isBlank()) {
+                legacy.put(match.embeddingId(), match);
+                continue;
+            }
+            documents.computeIfAbsent(new DocumentKey(clientId, documentSet, filename),
                             k -> new Chunks(new HashSet<>(), segment.metadata()))
                     .ids.add(match.embeddingId());
         }
@@ -226,86 +334,21 @@ public final class FileChunkStore implements ChunkStore {
         }
     }
 
-    private static final class DocumentKey {
-        private final String documentSet;
-        private final String filename;
-
-        DocumentKey(String documentSet, String filename) {
-            this.documentSet = Objects.requireNonNull(documentSet, "'documentSet' cannot be null.");
-            this.filename = Objects.requireNonNull(filename, "'filename' cannot be null.");
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof DocumentKey && ((DocumentKey) other).documentSet.equals(documentSet)
-                    && ((DocumentKey) other).filename.equals(filename);
-        }
-
-        @Override
-        public int hashCode() {
-            return documentSet.hashCode() * 31 + filename.hashCode();
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // the lock is released with the process at the latest
         }
     }
 
     private static final class Chunks {
         private final Set<String> ids;
-        private final dev.langchain4j.data.document.Metadata metadata; // of one chunk: the document-wide keys
+        private final Metadata metadata; // of one chunk: the document-wide keys
 
-        Chunks(Set<String> ids, dev.langchain4j.data.document.Metadata metadata) {
+        Chunks(Set<String> ids, Metadata metadata) {
             this.ids = ids;
             this.metadata = metadata.copy();
-        }
-    }
-
-    /** Searches whatever state is current; writes must go through {@link #replace}. */
-    private final class SearchView implements EmbeddingStore<TextSegment> {
-        @Override
-        public EmbeddingSearchResult<TextSegment> search(EmbeddingSearchRequest request) {
-            return current.search(request);
-        }
-
-        @Override
-        public String add(Embedding embedding) {
-            throw readOnly();
-        }
-
-        @Override
-        public void add(String id, Embedding embedding) {
-            throw readOnly();
-        }
-
-        @Override
-        public String add(Embedding embedding, TextSegment textSegment) {
-            throw readOnly();
-        }
-
-        @Override
-        public List<String> addAll(List<Embedding> embeddings) {
-            throw readOnly();
-        }
-
-        @Override
-        public void addAll(List<String> ids, List<Embedding> embeddings, List<TextSegment> embedded) {
-            throw readOnly();
-        }
-
-        @Override
-        public void removeAll(Collection<String> ids) {
-            throw readOnly();
-        }
-
-        @Override
-        public void removeAll(Filter filter) {
-            throw readOnly();
-        }
-
-        @Override
-        public void removeAll() {
-            throw readOnly();
-        }
-
-        private UnsupportedOperationException readOnly() {
-            return new UnsupportedOperationException("the file chunk store is written through ChunkStore.replace only");
         }
     }
 }

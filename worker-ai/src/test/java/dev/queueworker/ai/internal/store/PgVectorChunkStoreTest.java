@@ -1,6 +1,9 @@
 package dev.queueworker.ai.internal.store;
 
+import dev.langchain4j.data.segment.TextSegment;
+import dev.queueworker.ai.ChunkIds;
 import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.DocumentKey;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.queueworker.ai.testing.TestDatabase;
 import dev.queueworker.api.RetryableException;
@@ -36,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** Runs against the PostgreSQL of {@code ./scripts/setup.sh} (see {@link TestDatabase}). */
-class PgVectorChunkStoreTest extends ChunkStoreContractTest {
+class PgVectorChunkStoreTest extends ChunkStoreTestBase {
     private static final String WRONG_PASSWORD = "Wr0ng-Secret-4711";
 
     private final String table = TestDatabase.newTableName();
@@ -44,12 +47,6 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
     @Override
     protected ChunkStore openStore(int dimension) {
         return PgVectorChunkStore.builder(TestDatabase.url(), dimension).table(table).build();
-    }
-
-    @Override
-    protected void assertDimensionMismatchMessage(String message, int stored, int wanted) {
-        assertThat(message).contains("'pgvectorTable'").contains(table)
-                .contains("dimension " + stored).contains("dimension " + wanted).contains("nothing was written");
     }
 
     @AfterEach
@@ -77,12 +74,12 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
         }
         assertThat(columns).containsExactly(Map.entry("embedding_id", "uuid"), Map.entry("embedding", "vector(8)"),
                 Map.entry("text", "text"), Map.entry("metadata", "jsonb"));
-        assertThat(indexes()).containsKey(table + "_pkey").containsKey(table + "_document_idx");
-        assertThat(indexes().get(table + "_document_idx"))
-                .contains("((metadata ->> 'document_set'::text))", "((metadata ->> 'filename'::text))");
+        assertThat(indexes()).containsOnlyKeys(table + "_pkey", table + "_client_document_idx");
+        assertThat(indexes().get(table + "_client_document_idx")).contains("((metadata ->> 'client_id'::text)),"
+                + " ((metadata ->> 'document_set'::text)), ((metadata ->> 'filename'::text))");
 
         Map<String, Object> metadata = metadataOf(doc.ids.get(1));
-        assertThat(metadata).containsExactlyInAnyOrderEntriesOf(Map.of("document_set", "manuals",
+        assertThat(metadata).containsExactlyInAnyOrderEntriesOf(Map.of("client_id", CLIENT, "document_set", "manuals",
                 "filename", "guide.pdf", "chunk_index", "1", "content_sha256", doc.sha256, "language", "en",
                 "text_sha256", "text-1"));
     }
@@ -125,11 +122,11 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
             Future<?> replacing = pool.submit(() -> big.replaceIn(worker2));
             boolean overlapped = waitUntilRowIsLocked(big.ids.get(0), replacing);
 
-            worker1.replace("manuals", "guide.pdf", List.of(), List.of(), List.of());
+            worker1.delete(key("manuals", "guide.pdf"));
             replacing.get(60, TimeUnit.SECONDS);
 
             assertThat(overlapped).as("the delete started while the replace held its rows").isTrue();
-            int remaining = worker1.count("manuals", "guide.pdf");
+            int remaining = worker1.count(key("manuals", "guide.pdf"));
             assertThat(remaining).as("chunks left").isIn(0, 3000);
             assertThat(rows(worker1, "manuals")).hasSize(remaining);
         } finally {
@@ -160,6 +157,85 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
             }
         }
         return false;
+    }
+
+    /**
+     * A table of queue-worker 0.1: rows without client_id, of two clients under the same document
+     * name, plus one written by hand; the old (document_set, filename) index.
+     */
+    @Test
+    void anUpgradedTableIsClaimedClientByClientAndLosesNothing() throws Exception {
+        open(DIMENSION).close(); // creates the table
+        try (Connection connection = TestDatabase.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP INDEX " + table + "_client_document_idx");
+            statement.execute("CREATE INDEX " + table + "_document_idx ON " + table
+                    + " ((metadata->>'document_set'), (metadata->>'filename'))");
+            for (String client : List.of("alpha", "beta")) {
+                for (int i = 0; i < 3; i++) {
+                    insertLegacyRow(statement, ChunkIds.of(client, "manuals", "policy.txt", i), i, client + " text " + i);
+                }
+            }
+            insertLegacyRow(statement, java.util.UUID.randomUUID().toString(), 0, "written by hand");
+        }
+
+        ChunkStore alphaStore = open(DIMENSION);
+        assertThat(indexes()).containsOnlyKeys(table + "_pkey", table + "_client_document_idx");
+        DocumentKey alpha = new DocumentKey("alpha", "manuals", "policy.txt");
+        DocumentKey beta = new DocumentKey("beta", "manuals", "policy.txt");
+        assertThat(alphaStore.count(alpha)).as("unclaimed rows belong to no client yet").isZero();
+
+        assertThat(alphaStore.claimLegacyChunks("alpha")).isEqualTo(3);
+        assertThat(alphaStore.claimLegacyChunks("alpha")).as("a second claim").isZero();
+        assertThat(alphaStore.count(alpha)).isEqualTo(3);
+        assertThat(alphaStore.count(beta)).isZero();
+        assertThat(ownerCounts()).containsExactlyInAnyOrderEntriesOf(Map.of("alpha", 3, "(none)", 4));
+
+        assertThat(alphaStore.claimLegacyChunks("beta")).isEqualTo(3);
+        assertThat(alphaStore.count(beta)).isEqualTo(3);
+        assertThat(ownerCounts()).containsExactlyInAnyOrderEntriesOf(Map.of("alpha", 3, "beta", 3, "(none)", 1));
+        assertThat(metadataOf(ChunkIds.of("beta", "manuals", "policy.txt", 2)))
+                .containsEntry("client_id", "beta").containsEntry("chunk_index", "2");
+    }
+
+    @Test
+    void anIdThatIsAnotherClientsRowIsRefusedAndWritesNothing() throws Exception {
+        ChunkStore store = open(DIMENSION);
+        Doc alpha = new Doc("manuals", "guide.pdf", 1, 2);
+        alpha.replaceIn(store);
+        Map<String, Object> before = metadataOf(alpha.ids.get(0));
+        DocumentKey beta = new DocumentKey("beta", "manuals", "other.pdf");
+        List<TextSegment> betaSegments = new ArrayList<>();
+        for (TextSegment segment : alpha.segments) {
+            betaSegments.add(TextSegment.from("beta's", segment.metadata().copy().put(ChunkStore.CLIENT_ID, "beta")
+                    .put(ChunkStore.FILENAME, "other.pdf")));
+        }
+
+        assertThatThrownBy(() -> store.replace(beta, alpha.ids, alpha.embeddings, betaSegments))
+                .isInstanceOf(dev.queueworker.api.PermanentException.class)
+                .hasMessageContaining("another client's document");
+
+        assertThat(metadataOf(alpha.ids.get(0))).isEqualTo(before);
+        assertThat(store.count(beta)).isZero();
+        assertThat(store.count(alpha.key)).isEqualTo(2);
+    }
+
+    private void insertLegacyRow(Statement statement, String id, int index, String text) throws SQLException {
+        statement.execute("INSERT INTO " + table + " (embedding_id, embedding, text, metadata) VALUES ('" + id + "', '"
+                + fakeEmbedding(text).vectorAsList() + "', '" + text + "', jsonb_build_object('document_set', 'manuals',"
+                + " 'filename', 'policy.txt', 'chunk_index', '" + index + "', 'content_sha256', 'old'))");
+    }
+
+    /** Rows per client_id ("(none)" for rows without one). */
+    private Map<String, Integer> ownerCounts() throws SQLException {
+        Map<String, Integer> counts = new TreeMap<>();
+        try (Connection connection = TestDatabase.connect(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT coalesce(metadata->>'client_id', '(none)'), count(*) FROM "
+                     + table + " GROUP BY 1")) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getInt(2));
+            }
+        }
+        return counts;
     }
 
     @Test
@@ -233,10 +309,10 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
             Throwable failure = catchThrowable(() -> new Doc("manuals", "guide.pdf", 2, 3).replaceIn(store));
             assertThat(failure).isInstanceOf(RetryableException.class)
                     .hasMessageContaining("replace the chunks of manuals/guide.pdf");
-            assertThatThrownBy(() -> store.count("manuals", "guide.pdf")).isInstanceOf(RetryableException.class);
+            assertThatThrownBy(() -> store.count(key("manuals", "guide.pdf"))).isInstanceOf(RetryableException.class);
         }
         ChunkStore again = open(DIMENSION);
-        assertThat(again.count("manuals", "guide.pdf")).isEqualTo(2);
+        assertThat(again.count(key("manuals", "guide.pdf"))).isEqualTo(2);
     }
 
     @Test
@@ -262,7 +338,7 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
             assertThat(String.valueOf(cause.getMessage())).as("message of cause %s", cause.getClass().getName())
                     .doesNotContain("Confidential salary", "Chunk 0 of guide.pdf");
         }
-        assertThat(store.count("manuals", "guide.pdf")).isZero();
+        assertThat(store.count(key("manuals", "guide.pdf"))).isZero();
     }
 
     @Test
@@ -271,11 +347,11 @@ class PgVectorChunkStoreTest extends ChunkStoreContractTest {
                 "Batch entry 0 INSERT INTO t VALUES ('secret text', '[0.1,0.2]') was aborted", "08006", 0, new int[0],
                 new SQLException("An I/O error occurred while sending to the backend.", "08006"));
 
-        assertThat(PgVectorChunkStore.serverMessage(batch))
+        assertThat(PgVectorFailures.serverMessage(batch))
                 .isEqualTo("An I/O error occurred while sending to the backend.");
-        assertThat(PgVectorChunkStore.withoutBatch(batch).getMessage())
+        assertThat(PgVectorFailures.withoutBatch(batch).getMessage())
                 .isEqualTo("An I/O error occurred while sending to the backend.");
-        assertThat(PgVectorChunkStore.serverMessage(new SQLException("ERROR: null value in column \"text\"\n"
+        assertThat(PgVectorFailures.serverMessage(new SQLException("ERROR: null value in column \"text\"\n"
                 + "  Detail: Failing row contains (secret text).", "23502")))
                 .isEqualTo("ERROR: null value in column \"text\"");
     }

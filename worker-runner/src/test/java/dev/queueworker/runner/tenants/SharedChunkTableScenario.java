@@ -7,10 +7,10 @@ import static dev.queueworker.runner.tenants.TenantsFixture.upload;
 import static dev.queueworker.runner.tenants.TenantsFixture.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.queueworker.ai.ChunkIds;
 import dev.queueworker.runner.internal.config.DotEnv;
 import dev.queueworker.test.Azurite;
 import dev.queueworker.test.RecordingWebhookReceiver;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.assertj.core.api.SoftAssertions;
@@ -161,14 +160,13 @@ final class SharedChunkTableScenario implements AutoCloseable {
     }
 
     /**
-     * Whose a row without {@code client_id} is, told by its id: IngestHandler's name-based UUID of
-     * (client, document set, filename, index). Only for the figures of a table that lacks the field.
+     * Whose a row without {@code client_id} is, told by its id ({@link ChunkIds}): only for the figures
+     * of a table written before chunks carried their client.
      */
     private static String unnamed(String file, String embeddingId) {
         for (String client : CLIENTS) {
             for (int i = 0; i < 1_000; i++) {
-                String key = client + '\u0000' + DOCUMENT_SET + '\u0000' + file + '\u0000' + i;
-                if (UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString().equals(embeddingId)) {
+                if (ChunkIds.of(client, DOCUMENT_SET, file, i).equals(embeddingId)) {
                     return NO_CLIENT + ", id of " + client;
                 }
             }

@@ -57,17 +57,22 @@ final class SharedChunkTableScenario implements AutoCloseable {
     SharedChunkTableScenario(String mode, Path dir) throws Exception {
         this.mode = mode;
         this.dir = dir;
-        write(dir.resolve(".env"), "AZURE_STORAGE_CONNECTION_STRING=" + azurite.connectionString() + "\nDATABASE_URL="
-                + DATABASE_URL + "\nPGVECTOR_TABLE=" + table + "\nEMBEDDING_PROVIDER=local\nWORKER_TASK_TYPES=ingest\n"
-                + "WORKER_POLLING_INTERVAL=1s\nWORKER_MIN_POLLING_INTERVAL=100ms\n");
-        for (String client : CLIENTS) {
-            String secret = TenantsFixture.newSecret();
-            RecordingWebhookReceiver receiver = RecordingWebhookReceiver.start(secret);
-            receivers.put(client, receiver);
-            write(clientFile(client), "WEBHOOK_URL=" + receiver.url() + "\nWEBHOOK_SECRET=" + secret
-                    + "\nAZURE_STORAGE_CONTAINER_NAME=" + client + "-documents\n");
-            upload(azurite, client + "-documents", POLICY, text(client + "'s policy office"));
-            upload(azurite, client + "-documents", HANDBOOK, text("staff handbook desk"));
+        try {
+            write(dir.resolve(".env"), "AZURE_STORAGE_CONNECTION_STRING=" + azurite.connectionString() + "\nDATABASE_URL="
+                    + DATABASE_URL + "\nPGVECTOR_TABLE=" + table + "\nEMBEDDING_PROVIDER=local\nWORKER_TASK_TYPES=ingest\n"
+                    + "WORKER_POLLING_INTERVAL=1s\nWORKER_MIN_POLLING_INTERVAL=100ms\n");
+            for (String client : CLIENTS) {
+                String secret = TenantsFixture.newSecret();
+                RecordingWebhookReceiver receiver = RecordingWebhookReceiver.start(secret);
+                receivers.put(client, receiver);
+                write(clientFile(client), "WEBHOOK_URL=" + receiver.url() + "\nWEBHOOK_SECRET=" + secret
+                        + "\nAZURE_STORAGE_CONTAINER_NAME=" + client + "-documents\n");
+                upload(azurite, client + "-documents", POLICY, text(client + "'s policy office"));
+                upload(azurite, client + "-documents", HANDBOOK, text("staff handbook desk"));
+            }
+        } catch (Exception | Error e) {
+            close(); // the caller's try-with-resources never sees this instance: stop Azurite here
+            throw e;
         }
     }
 

@@ -100,6 +100,7 @@ class DemoCommandTest {
             assertThat(Files.readString(dataDir.resolve("chunks.json"))).contains("Gull Island");
         } finally {
             Files.deleteIfExists(dataDir.resolve("chunks.json"));
+            Files.deleteIfExists(dataDir.resolve("chunks.lock")); // the file store's lock, released at exit
             Files.deleteIfExists(dataDir);
         }
     }

@@ -339,6 +339,15 @@ class RunnerConfigTest {
     }
 
     @Test
+    void eachClientHasItsOwnDefaultDataDirectory() {
+        assertThat(load(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", "alpha")).ai().dataDir())
+                .isEqualTo(Path.of("data", "alpha"));
+        assertThat(load(Map.of("QUEUE_PROVIDER", "mock")).ai().dataDir()).isEqualTo(Path.of("data", "default"));
+        assertThat(load(Map.of("QUEUE_PROVIDER", "mock", "WORKER_DATA_DIR", "/srv/qw")).ai().dataDir())
+                .isEqualTo(Path.of("/srv/qw"));
+    }
+
+    @Test
     void everyVariableIsListedOnce() {
         assertThat(List.of(RunnerConfig.VARIABLES.toArray())).doesNotHaveDuplicates();
     }

@@ -115,7 +115,8 @@ public final class AiVariables {
         String client = env.string("CLIENT_ID").orElse(DEFAULT_CLIENT);
         Path dataDir = env.string("WORKER_DATA_DIR").map(Path::of).orElse(defaultDataDir(client));
         option("WORKER_DATA_DIR", () -> b.dataDir(dataDir));
-        env.string("BLOB_NAME_TEMPLATE").ifPresent(v -> option("BLOB_NAME_TEMPLATE", () -> b.blobNameTemplate(v)));
+        env.string("BLOB_NAME_TEMPLATE").ifPresent(v -> option("BLOB_NAME_TEMPLATE",
+                () -> b.blobNameTemplate(ClientFolder.fill(v, client))));
         env.integer("SUMMARIZE_PARALLELISM", 1, Integer.MAX_VALUE)
                 .ifPresent(v -> option("SUMMARIZE_PARALLELISM", () -> b.summarizeParallelism(v)));
         boolean local = env.choice("EMBEDDING_PROVIDER", AiSettings.EmbeddingProvider.class)

@@ -90,6 +90,21 @@ class TenantsDirectoryTest {
     }
 
     @Test
+    void twoClientsNamingOneDataDirectoryAreBothStopped() throws IOException {
+        write(".env", "QUEUE_PROVIDER=mock\nDOCUMENT_STORE=memory\n");
+        write("clients/alpha.env", "WORKER_DATA_DIR=/var/lib/qw/common\n");
+        write("clients/beta.env", "WORKER_DATA_DIR=/var/lib/qw/common/\n");
+        write("clients/gamma.env", "\n");
+
+        TenantsDirectory read = TenantsDirectory.read(dir, Map.of());
+        assertThat(why(read, "alpha")).isEqualTo("WORKER_DATA_DIR /var/lib/qw/common is also client beta's: set"
+                + " WORKER_DATA_DIR in " + dir.resolve("clients/alpha.env") + " to a directory of alpha's own, or"
+                + " remove it (the default is alpha's own)");
+        assertThat(why(read, "beta")).startsWith("WORKER_DATA_DIR /var/lib/qw/common is also client alpha's:");
+        assertThat(valid(read, "gamma").ai().dataDir()).isEqualTo(dir.resolve("data/gamma").toAbsolutePath());
+    }
+
+    @Test
     void clientsSharingAContainerMustEachReadUnderTheirOwnFolder() throws IOException {
         String azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
                 + "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1";

@@ -83,6 +83,20 @@ public final class DataDirectory {
         }
     }
 
+    /**
+     * Makes {@code marker} the complete {@code temp}: a hard link where the file system has them,
+     * else a move that refuses an existing marker (checked, then renamed: a narrow race only).
+     */
+    private static void link(Path marker, Path temp) throws IOException {
+        try {
+            Files.createLink(marker, temp);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.move(temp, marker);
+        }
+    }
+
     /** The client that claimed {@code dir}, if one did. */
     static Optional<String> owner(Path dir) {
         try {
@@ -104,7 +118,7 @@ public final class DataDirectory {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, MARKER, ".tmp");
             Files.writeString(temp, client + "\n", StandardCharsets.UTF_8);
-            Files.createLink(dir.resolve(MARKER), temp);
+            link(dir.resolve(MARKER), temp);
             return Optional.of(client);
         } catch (FileAlreadyExistsException e) {
             return owner(dir);

@@ -185,7 +185,7 @@ for k in $(seq 1 "$clients"); do
   printf 'WORKER_CONCURRENCY=%s\nWORKER_MAX_MESSAGES=%s\n' "$concurrency" "$((2 * concurrency))" > "$dir/clients/$c.env"
 done
 shared=(AZURE_STORAGE_CONNECTION_STRING="$connection" WORKER_TASK_TYPES=noop WORKER_PLUGINS_DIR="$work/plugins"
-  WORKER_POLLING_INTERVAL=1s LOG_LEVEL=WARN)
+  WORKER_POLLING_INTERVAL=1s LOG_LEVEL=WARN 'BLOB_NAME_TEMPLATE={client_id}/{filename}')
 tenants_port=$(free_port)
 { printf '%s\n' "${shared[@]}"; echo "WORKER_HTTP_PORT=$tenants_port"
   echo "WORKER_TENANTS_CONCURRENCY=$((clients * concurrency))"; } > "$dir/.env"

@@ -123,7 +123,7 @@ submit() {
   local client="$1"
   shift
   env -i PATH="$PATH" HOME="$WORK" CLIENT_ID="$client" AZURE_STORAGE_CONNECTION_STRING="$QW_CONNECTION_STRING" \
-    java -jar "$JAR" submit "$@" 2>>"$WORK/submit.log"
+    BLOB_NAME_TEMPLATE='{client_id}/{filename}' java -jar "$JAR" submit "$@" 2>>"$WORK/submit.log"
 }
 document() {
   # document CLIENT: a small text file naming its client, in WORK.
@@ -180,6 +180,7 @@ cat >>"$ROOTFS$DIR/.env" <<EOF
 
 # ---- filled in by scripts/test-systemd.sh ----
 AZURE_STORAGE_CONNECTION_STRING=$QW_CONNECTION_STRING
+BLOB_NAME_TEMPLATE={client_id}/{filename}
 WEBHOOK_URL=http://127.0.0.1:$WEBHOOK_PORT/hook
 WORKER_POLLING_INTERVAL=1s
 WORKER_PLUGINS_DIR=$DIR/plugins

@@ -55,6 +55,7 @@ test_tenants_two_clients_each_complete_only_their_own() {
 
 # ---- filled in by scripts/test-systemd.sh ----
 AZURE_STORAGE_CONNECTION_STRING=$QW_CONNECTION_STRING
+BLOB_NAME_TEMPLATE={client_id}/{filename}
 WEBHOOK_URL=http://127.0.0.1:$WEBHOOK_PORT/shared
 WORKER_POLLING_INTERVAL=1s
 WORKER_PLUGINS_DIR=$TDIR/plugins

@@ -76,7 +76,7 @@ class TenantsFairnessIT {
             write(dir.resolve(".env"), "AZURE_STORAGE_CONNECTION_STRING=" + azurite.connectionString() + "\n"
                     + "WORKER_PLUGINS_DIR=" + plugins + "\nWORKER_TASK_TYPES=work\nWORKER_TENANTS_CONCURRENCY=" + SLOTS
                     + "\nWORKER_POLLING_INTERVAL=" + POLLING_MILLIS + "ms\nWORKER_MIN_POLLING_INTERVAL=100ms\n"
-                    + "WORKER_SHUTDOWN_TIMEOUT=5s\n");
+                    + "WORKER_SHUTDOWN_TIMEOUT=5s\nBLOB_NAME_TEMPLATE={client_id}/{filename}\n");
             write(dir.resolve("clients/" + a + ".env"), "WEBHOOK_URL=" + receiverA.url() + "\n");
             write(dir.resolve("clients/" + b + ".env"), "WEBHOOK_URL=" + receiverB.url() + "\n");
             send(azurite, a, 1000);

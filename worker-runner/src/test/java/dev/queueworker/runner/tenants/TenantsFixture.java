@@ -87,7 +87,7 @@ final class TenantsFixture {
         return send(azurite, client, TaskMessage.builder("hold").taskId(java.util.UUID.randomUUID().toString()).put("flag", flag.toString()).build());
     }
 
-    private static String send(Azurite azurite, String client, TaskMessage message) {
+    static String send(Azurite azurite, String client, TaskMessage message) {
         try (AzureQueueProvider queue = queue(azurite, client)) {
             queue.send(message.toJson(), Duration.ZERO);
             return message.taskId();

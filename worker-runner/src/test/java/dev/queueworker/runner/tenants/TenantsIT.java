@@ -178,7 +178,8 @@ class TenantsIT {
                 String secretG = TenantsFixture.newSecret();
                 try (RecordingWebhookReceiver receiverG = RecordingWebhookReceiver.start(secretG)) {
                     write(dir.resolve("clients/" + gamma + ".env"), "WEBHOOK_SECRET=" + secretG + "\nWEBHOOK_URL="
-                            + receiverG.url() + "\nAZURE_STORAGE_CONTAINER_NAME=" + alpha + "-docs\nVECTOR_STORE=memory\n");
+                            + receiverG.url() + "\nAZURE_STORAGE_CONTAINER_NAME=" + gamma + "-docs\nVECTOR_STORE=memory\n");
+                    upload(azurite, gamma + "-docs", "harbour.txt", text("harbour"));
                     Files.delete(dir.resolve("clients/" + beta + ".env"));
                     TenantsFixture.reload(daemon.pid());
                     daemon.awaitOutput("Tenants: client " + beta + " removed: draining", DEADLINE);

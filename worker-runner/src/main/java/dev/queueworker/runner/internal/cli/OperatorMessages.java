@@ -5,7 +5,6 @@ import dev.queueworker.runner.internal.config.RunnerConfig;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What an operator reads when a service the configuration names fails: one line in our words that
@@ -68,13 +67,7 @@ public final class OperatorMessages {
         if (config.azureAccountName().isPresent()) {
             return config.azureAccountName().get() + ".queue.core.windows.net:443";
         }
-        Map<String, String> parts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (String part : config.azureConnectionString().orElse("").split(";")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                parts.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
-            }
-        }
+        Map<String, String> parts = config.azure().connectionStringParts();
         if ("true".equalsIgnoreCase(parts.get("UseDevelopmentStorage"))) {
             return "127.0.0.1:10001";
         }

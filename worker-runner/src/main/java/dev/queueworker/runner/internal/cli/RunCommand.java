@@ -13,6 +13,7 @@ import dev.queueworker.runner.internal.console.Console;
 import dev.queueworker.runner.internal.http.HttpEndpoints;
 import dev.queueworker.runner.internal.tenants.TenantsRun;
 import dev.queueworker.runner.internal.wiring.Components;
+import dev.queueworker.runner.internal.wiring.DataDirectory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -102,6 +103,7 @@ final class RunCommand implements Callable<Integer> {
         List<AutoCloseable> binders = bindJvmMetrics(registry);
         Gauge.builder("queue_worker_ready", () -> notReady == null ? 1 : 0)
                 .description("1 when the worker is receiving tasks, 0 while starting or draining").register(registry);
+        DataDirectory.claim(config);
         OkHttpClient httpClient = Components.httpClient();
         Console console = Console.create(config, httpClient);
         HttpEndpoints http = startHttp(config, registry, console);

@@ -33,6 +33,20 @@ public final class AiVariables {
         return OPTION_VARIABLES.getOrDefault(option, option);
     }
 
+    /** The client of an unset CLIENT_ID (the engine's default). */
+    private static final String DEFAULT_CLIENT = "default";
+
+    /** The directory the old default WORKER_DATA_DIR named, before each client had its own. */
+    public static final Path OLD_DEFAULT_DATA_DIR = Path.of("data");
+
+    /**
+     * WORKER_DATA_DIR when unset: {@code data/<client>}, relative to the working directory, so that
+     * two clients started in one directory never share their data files.
+     */
+    public static Path defaultDataDir(String client) {
+        return OLD_DEFAULT_DATA_DIR.resolve(client);
+    }
+
     /** Whether {@code name} is a built-in VECTOR_STORE: pgvector or memory. */
     static boolean builtInStore(String name) {
         for (AiSettings.VectorStore store : AiSettings.VectorStore.values()) {
@@ -98,8 +112,11 @@ public final class AiVariables {
         // The database URL's own message names what is wrong without echoing the URL (it holds a password).
         env.string("DATABASE_URL").ifPresent(v -> option("DATABASE_URL", () -> b.databaseUrl(v)));
         env.string("PGVECTOR_TABLE").ifPresent(v -> option("PGVECTOR_TABLE", () -> b.pgvectorTable(v)));
-        env.string("WORKER_DATA_DIR").ifPresent(v -> option("WORKER_DATA_DIR", () -> b.dataDir(Path.of(v))));
-        env.string("BLOB_NAME_TEMPLATE").ifPresent(v -> option("BLOB_NAME_TEMPLATE", () -> b.blobNameTemplate(v)));
+        String client = env.string("CLIENT_ID").orElse(DEFAULT_CLIENT);
+        Path dataDir = env.string("WORKER_DATA_DIR").map(Path::of).orElse(defaultDataDir(client));
+        option("WORKER_DATA_DIR", () -> b.dataDir(dataDir));
+        env.string("BLOB_NAME_TEMPLATE").ifPresent(v -> option("BLOB_NAME_TEMPLATE",
+                () -> b.blobNameTemplate(ClientFolder.fill(v, client))));
         env.integer("SUMMARIZE_PARALLELISM", 1, Integer.MAX_VALUE)
                 .ifPresent(v -> option("SUMMARIZE_PARALLELISM", () -> b.summarizeParallelism(v)));
         boolean local = env.choice("EMBEDDING_PROVIDER", AiSettings.EmbeddingProvider.class)

@@ -5,6 +5,7 @@ import static dev.queueworker.runner.internal.config.EnvironmentVariables.option
 import dev.queueworker.azure.AzureBlobDocumentStore;
 import dev.queueworker.azure.AzureQueueProvider;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -44,6 +45,38 @@ public record AzureSettings(String connectionString, String accountName, String 
 
     public Optional<String> accountNameIfSet() {
         return Optional.ofNullable(accountName);
+    }
+
+    /**
+     * The connection string's {@code Key=value} pairs, keys case-insensitive; empty without one.
+     * They hold the account key: never print them.
+     */
+    public Map<String, String> connectionStringParts() {
+        Map<String, String> parts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String part : connectionStringIfSet().orElse("").split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                parts.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * The storage account, as equal for two clients of one account as the settings allow: the
+     * connection string's blob endpoint (which tells emulators of one account name apart by port),
+     * else its AccountName (Azurite's for development storage), or a managed identity's account.
+     */
+    public String account() {
+        if (accountName != null) {
+            return accountName.toLowerCase(Locale.ROOT);
+        }
+        Map<String, String> parts = connectionStringParts();
+        if ("true".equalsIgnoreCase(parts.get("UseDevelopmentStorage"))) {
+            return "devstoreaccount1";
+        }
+        return parts.getOrDefault("BlobEndpoint", parts.getOrDefault("AccountName", ""))
+                .toLowerCase(Locale.ROOT);
     }
 
     /** Never shows the connection string. */

@@ -93,6 +93,7 @@ public final class RunnerConfig {
     private final AzureSettings azure;
     private final AiSettings ai;
     private final DaemonSettings daemon;
+    private final ClientFolder documentFolder;
 
     /** Each area's reader checks its variables; then the choices that span areas are checked here. */
     private RunnerConfig(Map<String, String> variables, Map<String, String> sources, List<String> unknownInEnvFile) {
@@ -132,6 +133,8 @@ public final class RunnerConfig {
                 "pgvector or memory", daemon);
         this.chunkStorePluginName = AiVariables.builtInStore(store) ? null : store;
         this.vectorStoreName = store;
+        this.documentFolder = ClientFolder.of(env.string("BLOB_NAME_TEMPLATE").orElse(null),
+                workerOptions.clientId()).orElse(null);
     }
 
     /**
@@ -257,7 +260,15 @@ public final class RunnerConfig {
         if (client != null) {
             requireClient(client, merged, sources);
         }
-        return new RunnerConfig(Collections.unmodifiableMap(merged), sources, unknown);
+        RunnerConfig config = new RunnerConfig(Collections.unmodifiableMap(merged), sources, unknown);
+        if (client != null && envFile != null) {
+            // A per-client service: its own file is --env-file; anything else may be every client's.
+            SharedDocuments.checkOwnFile(config, sources, workingDirectory.resolve(envFile).toString())
+                    .ifPresent(line -> {
+                        throw new ConfigException(line);
+                    });
+        }
+        return config;
     }
 
     /**
@@ -367,6 +378,14 @@ public final class RunnerConfig {
     /** {@code DOCUMENT_STORE}'s name, lowercase: a built-in one or a plugin's. */
     public String documentStoreName() {
         return documentStoreName;
+    }
+
+    /**
+     * The folder this client's documents are kept in when {@code BLOB_NAME_TEMPLATE} begins with
+     * {@code {client_id}/} (after fixed folders): every document a task names must be inside it.
+     */
+    public Optional<ClientFolder> documentFolder() {
+        return Optional.ofNullable(documentFolder);
     }
 
     /** {@code DOCUMENTS_DIR}, for {@code DOCUMENT_STORE=filesystem}. */

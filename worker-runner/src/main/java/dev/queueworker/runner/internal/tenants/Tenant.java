@@ -12,6 +12,7 @@ import dev.queueworker.runner.internal.cli.OperatorMessages;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.wiring.Components;
+import dev.queueworker.runner.internal.wiring.DataDirectory;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -115,6 +116,7 @@ final class Tenant {
     }
 
     private void serve() throws InterruptedException {
+        DataDirectory.claim(config);
         try (Components.Handlers handlers = handlers()) {
             if (handlers.handlers().isEmpty()) {
                 throw new ConfigException("no task handler to run: WORKER_TASK_TYPES and WORKER_PLUGINS_DIR leave none");

@@ -91,6 +91,7 @@ record TenantsDirectory(Path dir, DaemonVariables daemon, SortedMap<String, Clie
             throw new ConfigException("--tenants " + dir + ": no client settings in " + clientsDir
                     + " (one <client>.env file per client)");
         }
+        PlacesApart.check(clients);
         return new TenantsDirectory(dir, daemon, Collections.unmodifiableSortedMap(clients), List.copyOf(warnings));
     }
 

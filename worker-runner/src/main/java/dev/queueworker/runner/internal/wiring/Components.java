@@ -95,7 +95,17 @@ public final class Components {
         return documents(config, http, Plugins.NONE);
     }
 
+    /**
+     * The store of {@code DOCUMENT_STORE}, seen through the client's folder when
+     * {@code BLOB_NAME_TEMPLATE} gives it one ({@link ClientDocumentStore}).
+     */
     private static DocumentStore documents(RunnerConfig config, OkHttpClient http, Plugins plugins) {
+        DocumentStore store = store(config, http, plugins);
+        return config.documentFolder().<DocumentStore>map(folder -> new ClientDocumentStore(store, folder))
+                .orElse(store);
+    }
+
+    private static DocumentStore store(RunnerConfig config, OkHttpClient http, Plugins plugins) {
         String name = config.documentStoreName();
         DocumentStoreFactory factory = plugins.factory(DocumentStoreFactory.class, name, DocumentStoreFactory::name,
                 "DOCUMENT_STORE");

@@ -1,11 +1,15 @@
 package dev.queueworker.runner.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.queueworker.runner.internal.wiring.DataDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +84,22 @@ class CliTest {
         assertThat(run(Map.of("QUEUE_PROVIDER", "mock", "DATABASE_URL", "postgresql://u:hunter2@db:port/x"), "run"))
                 .isEqualTo(Cli.USAGE);
         assertThat(err()).contains("DATABASE_URL").doesNotContain("hunter2");
+    }
+
+    @Test
+    void runStopsOnADataDirectoryAnotherClientClaimed() throws Exception {
+        Path shared = dir.resolve("shared-data");
+        Files.createDirectories(shared);
+        Files.writeString(shared.resolve(DataDirectory.MARKER),
+                "alpha\n");
+        int code = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> run(Map.of("QUEUE_PROVIDER", "mock", "DOCUMENT_STORE", "memory", "CLIENT_ID", "beta",
+                        "WORKER_DATA_DIR", shared.toString()), "run"));
+        assertThat(code).isEqualTo(Cli.USAGE);
+        assertThat(err()).isEqualTo("queue-worker: configuration error: WORKER_DATA_DIR " + shared + " belongs to"
+                + " client alpha (" + shared.resolve(".queue-worker-client") + "), and this worker serves beta: set"
+                + " WORKER_DATA_DIR to a directory of beta's own (two clients must not share its chunks.json and"
+                + " console files)" + System.lineSeparator());
     }
 
     @Test

@@ -309,7 +309,7 @@ class RunnerConfigTest {
     @Test
     void theClientOfTheCommandLineIsServedAndNoSettingsFileCanChangeIt() throws Exception {
         Path work = Files.createDirectories(dir.resolve("client"));
-        Files.writeString(work.resolve("clients.env"), "QUEUE_PROVIDER=mock\nCLIENT_ID=southhaven\n");
+        Files.writeString(work.resolve("clients.env"), "QUEUE_PROVIDER=mock\nDOCUMENT_STORE=memory\nCLIENT_ID=southhaven\n");
 
         RunnerConfig unset = RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, null, "demo");
         assertThat(unset.workerOptions().clientId()).isEqualTo("demo");
@@ -336,6 +336,67 @@ class RunnerConfigTest {
                 .hasMessageStartingWith("--client 'South_Haven': clientId 'South_Haven' cannot name an Azure queue");
         assertThatThrownBy(() -> RunnerConfig.load(Map.of("QUEUE_PROVIDER", "mock"), work, null, ""))
                 .isInstanceOf(ConfigException.class).hasMessage("--client '': the client is empty");
+    }
+
+    @Test
+    void aPerClientServiceWhoseContainerIsNotInItsOwnFileNeedsTheClientsFolderInTheTemplate() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("per-client"));
+        Path own = work.resolve("alpha.env");
+        Files.writeString(own, "WEBHOOK_URL=https://alpha.example/hook\n");
+        // The shared .env, as systemd passes it: the environment.
+        Map<String, String> shared = Map.of("AZURE_STORAGE_CONNECTION_STRING", CONNECTION_STRING,
+                "BLOB_NAME_TEMPLATE", "{document_set}/{filename}");
+
+        assertThatThrownBy(() -> RunnerConfig.load(shared, work, Path.of("alpha.env"), "alpha"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("AZURE_STORAGE_CONTAINER_NAME documents (the default) may be shared by other clients, and"
+                        + " BLOB_NAME_TEMPLATE {document_set}/{filename} has no {client_id}/ folder, so they could read"
+                        + " each other's documents: set AZURE_STORAGE_CONTAINER_NAME in " + own + " to a container of"
+                        + " alpha's own, or BLOB_NAME_TEMPLATE={client_id}/{document_set}/{filename} and upload alpha's"
+                        + " documents under alpha/");
+        Map<String, String> sharedContainer = new HashMap<>(shared);
+        sharedContainer.put("AZURE_STORAGE_CONTAINER_NAME", "everyone");
+        assertThatThrownBy(() -> RunnerConfig.load(sharedContainer, work, Path.of("alpha.env"), "alpha"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("AZURE_STORAGE_CONTAINER_NAME everyone (set outside " + own + ") may be shared");
+
+        Map<String, String> scoped = new HashMap<>(shared);
+        scoped.put("BLOB_NAME_TEMPLATE", "{client_id}/{document_set}/{filename}");
+        RunnerConfig c = RunnerConfig.load(scoped, work, Path.of("alpha.env"), "alpha");
+        assertThat(c.ai().blobNameTemplate()).isEqualTo("alpha/{document_set}/{filename}");
+        assertThat(c.documentFolder()).contains(new ClientFolder("alpha/"));
+
+        Files.writeString(own, "AZURE_STORAGE_CONTAINER_NAME=alpha-documents\n");
+        assertThat(RunnerConfig.load(shared, work, Path.of("alpha.env"), "alpha").azureContainerName())
+                .as("its own container").isEqualTo("alpha-documents");
+        Files.writeString(own, "AZURE_STORAGE_CONNECTION_STRING=" + AZURITE + "\n");
+        assertThat(RunnerConfig.load(Map.of("BLOB_NAME_TEMPLATE", "{filename}", "AZURE_STORAGE_CONNECTION_STRING",
+                AZURITE), work, Path.of("alpha.env"), "alpha").documentFolder())
+                .as("its own account (systemd passes the client's file last: its value wins)").isEmpty();
+        assertThat(RunnerConfig.load(shared, work, null, "alpha").azureContainerName())
+                .as("without a file of its own, nothing tells shared from own").isEqualTo("documents");
+    }
+
+    @Test
+    void theClientFolderIsAWholeFolderAfterFixedTextOnly() {
+        assertThat(ClientFolder.of("{client_id}/{filename}", "alpha")).contains(new ClientFolder("alpha/"));
+        assertThat(ClientFolder.of("uploads/{client_id}/{document_set}/{filename}", "alpha"))
+                .contains(new ClientFolder("uploads/alpha/"));
+        assertThat(ClientFolder.of("{client_id}-{filename}", "alpha")).as("alpha-x is client alpha-x's too").isEmpty();
+        assertThat(ClientFolder.of("{document_set}/{client_id}/{filename}", "alpha")).as("not a fixed folder").isEmpty();
+        assertThat(ClientFolder.of("{filename}", "alpha")).isEmpty();
+        assertThat(ClientFolder.of(null, "alpha")).isEmpty();
+        assertThat(new ClientFolder("alpha/").contains("alpha/x.pdf")).isTrue();
+        assertThat(new ClientFolder("alpha/").contains("alpha-x/x.pdf")).isFalse();
+    }
+
+    @Test
+    void eachClientHasItsOwnDefaultDataDirectory() {
+        assertThat(load(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", "alpha")).ai().dataDir())
+                .isEqualTo(Path.of("data", "alpha"));
+        assertThat(load(Map.of("QUEUE_PROVIDER", "mock")).ai().dataDir()).isEqualTo(Path.of("data", "default"));
+        assertThat(load(Map.of("QUEUE_PROVIDER", "mock", "WORKER_DATA_DIR", "/srv/qw")).ai().dataDir())
+                .isEqualTo(Path.of("/srv/qw"));
     }
 
     @Test

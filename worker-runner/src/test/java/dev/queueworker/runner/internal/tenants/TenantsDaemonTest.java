@@ -29,7 +29,7 @@ class TenantsDaemonTest {
 
     @Test
     void aReloadStartsNewClientsDrainsRemovedOnesRestartsChangedOnesAndLeavesTheRestAlone() throws Exception {
-        write(".env", "QUEUE_PROVIDER=mock\nWORKER_TASK_TYPES=summarize\n");
+        write(".env", "QUEUE_PROVIDER=mock\nDOCUMENT_STORE=memory\nWORKER_TASK_TYPES=summarize\n");
         write("clients/a.env", "");
         write("clients/b.env", "WORKER_SHARE=1\n");
         write("clients/c.env", "");

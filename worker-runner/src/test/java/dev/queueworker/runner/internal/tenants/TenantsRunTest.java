@@ -48,7 +48,7 @@ class TenantsRunTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        write("tenants/.env", "QUEUE_PROVIDER=mock\nWORKER_TASK_TYPES=summarize\nWORKER_HTTP_PORT=" + port + "\n"
+        write("tenants/.env", "QUEUE_PROVIDER=mock\nDOCUMENT_STORE=memory\nWORKER_TASK_TYPES=summarize\nWORKER_HTTP_PORT=" + port + "\n"
                 + "WORKER_TENANTS_CONCURRENCY=4\n");
         write("tenants/clients/alpha.env", "WORKER_SHARE=2\n");
         write("tenants/clients/beta.env", "");

@@ -7,7 +7,7 @@ import java.util.UUID;
  * The ids the {@code ingest} handler gives chunks: name-based (version 3) UUIDs of client id,
  * document set, filename and chunk index, the same on every run and every worker, so a re-delivered
  * task writes the same rows. Because the client is part of the id, a store can tell whose a chunk
- * stored without {@link ChunkStore#CLIENT_ID} is ({@link ChunkStore#claimLegacyChunks}).
+ * stored without the {@code client_id} metadata key is ({@link ChunkStore#claimLegacyChunks}).
  */
 public final class ChunkIds {
 

@@ -16,9 +16,9 @@ import java.util.Optional;
  * <p>The contract, in the words of the ingest handler that relies on it:
  * <ul>
  *   <li><b>Clients apart.</b> Several clients may share one store (one table). Every chunk carries
- *       {@link #CLIENT_ID}, and every operation, search included, sees the given client's chunks
- *       only: a client's replace, delete or unchanged check never touches or reads another client's
- *       document, whatever its set and name.
+ *       its client in the metadata key {@code client_id}, and every operation, search included,
+ *       sees the given client's chunks only: a client's replace, delete or unchanged check never
+ *       touches or reads another client's document, whatever its set and name.
  *   <li><b>Replace atomically.</b> {@link #replace} makes one document's chunks exactly the given
  *       ones; a reader never sees half of an old and half of a new version, and of two concurrent
  *       replaces of the same document the rows of one survive whole.
@@ -88,14 +88,14 @@ public interface ChunkStore extends AutoCloseable {
 
     /**
      * The LangChain4j view of one client's chunks, for search and retrieval: every search sees only
-     * chunks whose {@link #CLIENT_ID} is {@code clientId} (a request's own filter is applied within
+     * chunks whose {@code client_id} is {@code clientId} (a request's own filter is applied within
      * them). Read-only: writes go through {@link #replace}. {@link ChunkStores#clientView} makes
      * such a view of an {@link EmbeddingStore} holding every client's chunks.
      */
     EmbeddingStore<TextSegment> embeddingStore(String clientId);
 
     /**
-     * Marks as {@code clientId}'s the chunks stored before chunks carried {@link #CLIENT_ID}
+     * Marks as {@code clientId}'s the chunks stored before chunks carried {@code client_id}
      * (queue-worker 0.1) whose id is the one {@link ChunkIds} gives this client's chunk of that
      * document and index, so an upgrade loses nothing and moves nothing between clients; chunks of
      * other clients stay as they are until their own client claims them. Idempotent and safe to run

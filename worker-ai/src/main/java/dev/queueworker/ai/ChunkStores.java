@@ -40,7 +40,7 @@ public final class ChunkStores {
 
     /**
      * A read-only view of one client's chunks in {@code allClients}, an embedding store holding
-     * every client's: each search also filters on {@link ChunkStore#CLIENT_ID}. For
+     * every client's: each search also filters on the {@code client_id} metadata key. For
      * {@link ChunkStore#embeddingStore(String)} implementations over a LangChain4j store.
      */
     public static EmbeddingStore<TextSegment> clientView(EmbeddingStore<TextSegment> allClients, String clientId) {

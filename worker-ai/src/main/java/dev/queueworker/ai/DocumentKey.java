@@ -10,7 +10,7 @@ package dev.queueworker.ai;
  * int chunks = store.count(policy);
  * }</pre>
  *
- * @param clientId    the client whose document it is ({@code CLIENT_ID})
+ * @param clientId    the client whose document it is
  * @param documentSet the task's {@code document_set}
  * @param filename    the task's {@code filename}
  */

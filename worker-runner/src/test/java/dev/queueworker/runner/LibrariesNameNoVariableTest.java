@@ -30,7 +30,7 @@ class LibrariesNameNoVariableTest {
      * workers of different versions share the lock.
      */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
-            "worker-ai/src/main/java/dev/queueworker/ai/internal/store/PgVectorChunkStore.java",
+            "worker-ai/src/main/java/dev/queueworker/ai/internal/store/PgVectorTable.java",
             Set.of("PGVECTOR_TABLE"));
 
     @Test

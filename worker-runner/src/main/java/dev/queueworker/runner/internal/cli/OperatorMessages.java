@@ -62,6 +62,16 @@ public final class OperatorMessages {
                 + " PostgreSQL with pgvector runs there, or unset DATABASE_URL to keep chunks in a file";
     }
 
+    /**
+     * Why the file chunk store under {@code WORKER_DATA_DIR} cannot be used (held by another worker,
+     * embeddings of another dimension, an unreadable file): its own message, naming the variable
+     * instead of the option.
+     */
+    public static String fileStore(IllegalStateException e) {
+        return "the vector store in WORKER_DATA_DIR cannot be used: "
+                + String.valueOf(e.getMessage()).replace("('dataDir')", "(WORKER_DATA_DIR)");
+    }
+
     /** {@code host:port} of the queue endpoint the configuration names; never a key. */
     static String azureEndpoint(RunnerConfig config) {
         if (config.azureAccountName().isPresent()) {

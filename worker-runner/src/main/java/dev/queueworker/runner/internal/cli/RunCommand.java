@@ -180,6 +180,9 @@ final class RunCommand implements Callable<Integer> {
             return Components.handlers(config);
         } catch (QueueWorkerException | IllegalStateException e) {
             if (config.ai().databaseUrl().isEmpty()) {
+                if (e instanceof IllegalStateException state && config.vectorStoreName().equals("memory")) {
+                    throw new CommandFailedException(OperatorMessages.fileStore(state));
+                }
                 throw e;
             }
             log.debug("The handlers cannot be built", e);

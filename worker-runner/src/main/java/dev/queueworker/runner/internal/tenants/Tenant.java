@@ -173,6 +173,9 @@ final class Tenant {
             return Components.handlers(config);
         } catch (QueueWorkerException | IllegalStateException e) {
             if (config.ai().databaseUrl().isEmpty()) {
+                if (e instanceof IllegalStateException state && config.vectorStoreName().equals("memory")) {
+                    throw new StartFailure(OperatorMessages.fileStore(state));
+                }
                 throw e;
             }
             log.debug("The handlers cannot be built", e);

@@ -102,6 +102,22 @@ class CliTest {
                 + " console files)" + System.lineSeparator());
     }
 
+    /** Two workers of one client on one WORKER_DATA_DIR (queue-worker-alpha@1 and @2 with the file store). */
+    @Test
+    void runStopsOnAVectorStoreAnotherWorkerHolds() throws Exception {
+        Path data = dir.resolve("held-data");
+        try (dev.queueworker.ai.ChunkStore held = dev.queueworker.ai.ChunkStores.file(data, 384)) {
+            int code = assertTimeoutPreemptively(Duration.ofSeconds(120),
+                    () -> run(Map.of("QUEUE_PROVIDER", "mock", "DOCUMENT_STORE", "memory", "CLIENT_ID", "alpha",
+                            "WORKER_DATA_DIR", data.toString(), "WORKER_TASK_TYPES", "ingest"), "run"));
+            assertThat(code).isEqualTo(Cli.FAILURE);
+        }
+        assertThat(err()).isEqualTo("queue-worker: the vector store in WORKER_DATA_DIR cannot be used: the chunk store in "
+                + data + " (WORKER_DATA_DIR) is open in another worker (this process or another): give each worker"
+                + " process and each client its own data directory, or use pgvector to share chunks"
+                + System.lineSeparator());
+    }
+
     @Test
     void runRefusesToServeAnotherClientThanItsClientOption() {
         assertThat(run(Map.of("QUEUE_PROVIDER", "mock", "CLIENT_ID", "southhaven"), "run", "--client", "demo"))

@@ -12,6 +12,7 @@ import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.queueworker.ai.internal.ModelErrors;
 import dev.queueworker.ai.internal.PayloadFields;
+import dev.queueworker.ai.internal.budget.CallCancellation;
 import dev.queueworker.ai.internal.parse.ParsedDocument;
 import dev.queueworker.api.Document;
 import dev.queueworker.api.DocumentNames;
@@ -251,8 +252,10 @@ public final class IngestHandler implements TaskHandler {
             List<TextSegment> part = segments.subList(from, Math.min(segments.size(), from + batch));
             List<Embedding> embedded;
             try {
-                embedded = model.embedAll(part).content();
+                // A call waiting for the API key's rate limit ends when the task is cancelled.
+                embedded = CallCancellation.during(context::isCancelled, () -> model.embedAll(part).content());
             } catch (RuntimeException e) {
+                context.throwIfCancelled();
                 throw ModelErrors.translate(e, "embedding model " + modelName);
             }
             if (embedded.size() != part.size()) {

@@ -22,6 +22,7 @@ import dev.queueworker.test.TestTasks;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -198,20 +199,32 @@ class IngestHandlerTest {
             assertThat(result.data().get("embedding_model").asText()).isEqualTo("text-embedding-3-small");
             assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo((chunks + 3) / 4);
 
-            put("remote2.txt", paragraphs(2));
+            put("waited.txt", paragraphs(2));
+            openAi.retryAfter(Duration.ofMillis(20));
             openAi.failNext(2, 429);
-            assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
-                    .isInstanceOf(RetryableException.class).hasMessageContaining("429");
+            int sent = openAi.requestCount(FakeOpenAiServer.EMBEDDINGS);
+            TaskResult waited = remote.ingest().handle(task("waited.txt", "r").build(), context);
+            // the API key's budget waited out both 429s and sent the batch again: the task did not fail
+            assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS) - sent)
+                    .isEqualTo(2 + (waited.data().get("chunks").asInt() + 3) / 4);
+            put("remote2.txt", paragraphs(2));
             openAi.failNext(2, 500);
             assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
                     .isInstanceOf(RetryableException.class);
-            openAi.failNext(2, 401);
+            openAi.failNext(1, 401); // permanent: not sent twice
             assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
                     .isInstanceOf(PermanentException.class).hasMessageContaining("401")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-test-secret"));
-            openAi.failNext(2, 400);
+            openAi.failNext(1, 400);
             assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
                     .isInstanceOf(PermanentException.class);
+            // a 429 asking for longer than 'openAiMaxWait' (2 minutes) fails the task at once, retryable
+            put("remote3.txt", paragraphs(1));
+            openAi.retryAfter(Duration.ofMinutes(10));
+            openAi.failNext(1, 429);
+            assertThatThrownBy(() -> remote.ingest().handle(task("remote3.txt", "r").build(), context))
+                    .isInstanceOf(RetryableException.class).hasMessageContaining("rate limited (429)")
+                    .hasMessageContaining("openAiMaxWait");
         }
     }
 

@@ -78,6 +78,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    /** A request the {@link #rateLimit} admitted: when ({@code System.nanoTime()} or the given time) and its tokens. */
+    public record Admission(long atNanos, long tokens) {}
+
     /** What a chat request asked, given to {@link #answerChatWith(Function)}. */
     public record ChatCall(String model, String systemMessage, String lastUserMessage, JsonNode body) {}
 
@@ -177,6 +180,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
         synchronized (lock) {
             limiter = new FakeRateLimiter(requests, tokens, window, nanoTime);
         }
+    }
+
+    /** The requests the {@link #rateLimit} admitted, in order; empty without a limit. */
+    public List<Admission> rateLimitAdmissions() {
+        FakeRateLimiter l;
+        synchronized (lock) {
+            l = limiter;
+        }
+        return l == null ? List.of() : l.history();
     }
 
     /** How many requests the {@link #rateLimit} refused with a 429. */

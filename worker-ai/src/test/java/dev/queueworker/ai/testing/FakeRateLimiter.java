@@ -2,8 +2,10 @@ package dev.queueworker.ai.testing;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
@@ -15,16 +17,16 @@ import java.util.function.LongSupplier;
  */
 final class FakeRateLimiter {
 
-    /** Admitted or not, with the headers to send either way. */
+    /** FakeOpenAiServer.Admission or not, with the headers to send either way. */
     record Decision(boolean admitted, Map<String, String> headers, String limitedOn) {}
 
-    private record Admitted(long atNanos, long tokens) {}
 
     private final int requests;
     private final long tokens;
     private final long windowNanos;
     private final LongSupplier nanoTime;
-    private final Deque<Admitted> admitted = new ArrayDeque<>();
+    private final Deque<FakeOpenAiServer.Admission> admitted = new ArrayDeque<>();
+    private final List<FakeOpenAiServer.Admission> history = new ArrayList<>();
 
     FakeRateLimiter(int requests, long tokens, Duration window, LongSupplier nanoTime) {
         this.requests = requests;
@@ -39,11 +41,12 @@ final class FakeRateLimiter {
         while (!admitted.isEmpty() && admitted.peekFirst().atNanos() + windowNanos <= now) {
             admitted.removeFirst();
         }
-        long usedTokens = admitted.stream().mapToLong(Admitted::tokens).sum();
+        long usedTokens = admitted.stream().mapToLong(FakeOpenAiServer.Admission::tokens).sum();
         String limitedOn = admitted.size() + 1 > requests ? "requests"
                 : usedTokens + Math.min(cost, tokens) > tokens ? "tokens" : null;
         if (limitedOn == null) {
-            admitted.addLast(new Admitted(now, cost));
+            admitted.addLast(new FakeOpenAiServer.Admission(now, cost));
+            history.add(admitted.peekLast());
             usedTokens += cost;
         }
         Map<String, String> headers = new LinkedHashMap<>();
@@ -62,11 +65,16 @@ final class FakeRateLimiter {
         return new Decision(limitedOn == null, headers, limitedOn);
     }
 
+    /** Every request admitted so far, in order. */
+    synchronized List<FakeOpenAiServer.Admission> history() {
+        return List.copyOf(history);
+    }
+
     /** Nanoseconds until one more request of {@code cost} tokens fits, as the oldest admissions expire. */
     private long roomIn(long now, long cost) {
-        long usedTokens = admitted.stream().mapToLong(Admitted::tokens).sum();
+        long usedTokens = admitted.stream().mapToLong(FakeOpenAiServer.Admission::tokens).sum();
         int count = admitted.size();
-        for (Admitted a : admitted) {
+        for (FakeOpenAiServer.Admission a : admitted) {
             if (count + 1 <= requests && usedTokens + Math.min(cost, tokens) <= tokens) {
                 break;
             }

@@ -52,6 +52,18 @@ public final class ApiBudgets {
                 Clock.systemUTC());
     }
 
+    /**
+     * As {@link #httpClientBuilder(String, String, long, long, Duration)}, with a budget of its own
+     * (shared with nothing) whose limits are per {@code window} instead of a minute: for tests and
+     * benchmarks that scale time down.
+     */
+    public static HttpClientBuilder httpClientBuilder(String baseUrl, String apiKey, long requestsPerWindow,
+                                                      long tokensPerWindow, Duration window, Duration maxWait) {
+        ApiBudget budget = new ApiBudget(name(baseUrl, apiKey), window, Clock.systemUTC(), Pause.monitor());
+        budget.configure(requestsPerWindow, tokensPerWindow);
+        return new BudgetedHttpClientBuilder(budget, maxWait, Clock.systemUTC());
+    }
+
     /** {@link #httpClientBuilder(String, String, long, long, Duration)} for the settings' key, base URL and limits. */
     public static HttpClientBuilder httpClientBuilder(AiSettings settings) {
         return httpClientBuilder(settings.openAiApiBase(), settings.openAiApiKey().orElseThrow(),

@@ -44,7 +44,7 @@ final class SlidingWindow {
     /** The call completed at {@code now}, having spent {@code amount}. */
     void settle(Spend spend, long now, long amount) {
         spend.amount = amount;
-        spend.expiresAt = now + windowMillis;
+        spend.expiresAt = now + windowMillis + 1; // a millisecond clock may read up to 1 ms early
     }
 
     /** Adds spending the server reported and this process did not make, gone at {@code expiresAt}. */

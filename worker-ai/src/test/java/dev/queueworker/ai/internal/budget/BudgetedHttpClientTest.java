@@ -109,7 +109,7 @@ class BudgetedHttpClientTest {
         assertThat(pause.pauses).isEmpty();
         client.execute(embeddings("d".repeat(20))); // 5: 3 + 3 + 5 is more than the 10 of the minute
 
-        assertThat(Duration.between(sent.get(0), sent.get(2))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Duration.between(sent.get(0), sent.get(2))).isEqualTo(ApiBudgetTest.MINUTE_AND_A_MILLISECOND);
     }
 
     @Test
@@ -121,7 +121,7 @@ class BudgetedHttpClientTest {
 
         assertThatThrownBy(() -> failing.execute(embeddings("a"))).hasRootCauseInstanceOf(java.net.ConnectException.class);
         assertThatThrownBy(() -> failing.execute(embeddings("a"))).isInstanceOf(RuntimeException.class);
-        assertThat(pause.total()).isEqualTo(Duration.ofMinutes(1)); // the failed call still counted as a request
+        assertThat(pause.total()).isEqualTo(ApiBudgetTest.MINUTE_AND_A_MILLISECOND); // the failed call still counted as a request
     }
 
     @Test

@@ -228,6 +228,46 @@ class IngestHandlerTest {
         }
     }
 
+    @Test
+    void aReingestSendsOnlyTheChangedChunksToTheModel() {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers remote = AiHandlers.create(AiSettings.builder().clientId("reuse")
+                        .openAiApiKey("sk-test-reuse").openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                        .summarizer(AiSettings.Summarizer.EXTRACTIVE).chunkSize(60).chunkOverlap(0)
+                        .dataDir(dataDir.resolve("reuse")).build())) {
+            String v1 = paragraphs(6);
+            put("bees.txt", v1);
+            TestTaskContext context = new TestTaskContext(documents, 1);
+            TaskResult first = remote.ingest().handle(task("bees.txt", "r").build(), context);
+            List<String> firstInputs = embeddedInputs(openAi);
+            put("bees.txt", v1.replace("waggle dance 6 times", "waggle dance six times"));
+
+            TaskResult second = remote.ingest().handle(task("bees.txt", "r").build(), new TestTaskContext(documents, 2));
+
+            List<String> all = embeddedInputs(openAi);
+            List<String> secondInputs = all.subList(firstInputs.size(), all.size());
+            assertThat(first.data().get("embedded_chunks").asInt()).isEqualTo(first.data().get("chunks").asInt());
+            assertThat(second.data().get("embedded_chunks").asInt()).isEqualTo(secondInputs.size()).isPositive()
+                    .isLessThan(second.data().get("chunks").asInt());
+            assertThat(secondInputs).allMatch(text -> text.contains("six")).noneMatch(firstInputs::contains);
+            // every stored embedding, reused or new, is the model's own for its chunk's text
+            var matches = remote.embeddingStore().search(dev.langchain4j.store.embedding.EmbeddingSearchRequest
+                    .builder().queryEmbedding(dev.langchain4j.data.embedding.Embedding.from(
+                            FakeOpenAiServer.embeddingOf("honeybees", 16))).maxResults(100).build()).matches();
+            assertThat(matches).hasSize(second.data().get("chunks").asInt()).allSatisfy(m -> assertThat(
+                    m.embedding().vector()).containsExactly(FakeOpenAiServer.embeddingOf(m.embedded().text(), 16)));
+        }
+    }
+
+    /** Every input text the fake server was asked to embed, in order. */
+    private static List<String> embeddedInputs(FakeOpenAiServer openAi) {
+        List<String> inputs = new ArrayList<>();
+        for (FakeOpenAiServer.Call call : openAi.requests(FakeOpenAiServer.EMBEDDINGS)) {
+            call.body().path("input").forEach(input -> inputs.add(input.asText()));
+        }
+        return inputs;
+    }
+
     private static ObjectNode metadata(ObjectNode value) {
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
         fields.set("metadata", value);

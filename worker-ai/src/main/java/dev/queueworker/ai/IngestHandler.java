@@ -10,7 +10,9 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
 import dev.queueworker.ai.internal.ModelErrors;
+import dev.queueworker.ai.internal.ModelUsage;
 import dev.queueworker.ai.internal.PayloadFields;
 import dev.queueworker.ai.internal.budget.CallCancellation;
 import dev.queueworker.ai.internal.parse.ParsedDocument;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * {@code content_type}, {@code metadata} (a JSON object of strings, numbers and booleans copied onto
  * every chunk). Result: {@code filename}, {@code document_set}, {@code chunks}, {@code characters},
  * {@code truncated}, {@code boilerplate_lines}, {@code unchanged}, {@code embedded_chunks},
- * {@code embedding_model}, {@code dimensions}, {@code duration_ms}.
+ * {@code embedding_model}, {@code dimensions}, {@code duration_ms}, {@code usage}
+ * ({@code embedding_tokens} as the model reported them, {@code estimated_cost_usd}).
  *
  * <p>Idempotent: chunk ids are name-based UUIDs of (client id, document set, filename, chunk index)
  * ({@link ChunkIds}), so a re-delivered task writes the same rows, and a shorter version of a
@@ -202,6 +206,7 @@ public final class IngestHandler implements TaskHandler {
                 && textSha256.equals(store.documentValue(document, TEXT_SHA256).orElse(null))
                 && store.count(document) == segments.size();
         int embedded = 0;
+        AtomicReference<ModelUsage> usage = new AtomicReference<>(ModelUsage.NONE);
         if (!unchanged) {
             List<Embedding> vectors = reusedEmbeddings(document, ids, segments);
             List<Integer> missing = new ArrayList<>();
@@ -210,7 +215,7 @@ public final class IngestHandler implements TaskHandler {
                     missing.add(i);
                 }
             }
-            List<Embedding> fresh = embed(missing.stream().map(segments::get).toList(), context);
+            List<Embedding> fresh = embed(missing.stream().map(segments::get).toList(), context, usage);
             for (int i = 0; i < missing.size(); i++) {
                 vectors.set(missing.get(i), fresh.get(i));
             }
@@ -232,6 +237,7 @@ public final class IngestHandler implements TaskHandler {
                 .put("embedding_model", modelName)
                 .put("dimensions", dimension)
                 .put("duration_ms", Duration.between(start, context.clock().instant()).toMillis());
+        usage.get().putEmbedding(data, modelName);
         log.info("Ingestion completed: {} ({} chunks{}{})", filename, segments.size(),
                 parsed.truncated() ? ", truncated" : "",
                 unchanged ? ", unchanged" : embedded < segments.size() ? ", " + embedded + " embedded" : "");
@@ -277,20 +283,23 @@ public final class IngestHandler implements TaskHandler {
         return vectors;
     }
 
-    private List<Embedding> embed(List<TextSegment> segments, TaskContext context) {
+    /** Embeds {@code segments} in batches, adding the tokens the model reports to {@code usage}. */
+    private List<Embedding> embed(List<TextSegment> segments, TaskContext context, AtomicReference<ModelUsage> usage) {
         List<Embedding> vectors = new ArrayList<>(segments.size());
         int batch = batchSize;
         for (int from = 0; from < segments.size(); from += batch) {
             context.throwIfCancelled();
             List<TextSegment> part = segments.subList(from, Math.min(segments.size(), from + batch));
-            List<Embedding> embedded;
+            Response<List<Embedding>> response;
             try {
                 // A call waiting for the API key's rate limit ends when the task is cancelled.
-                embedded = CallCancellation.during(context::isCancelled, () -> model.embedAll(part).content());
+                response = CallCancellation.during(context::isCancelled, () -> model.embedAll(part));
             } catch (RuntimeException e) {
                 context.throwIfCancelled();
                 throw ModelErrors.translate(e, "embedding model " + modelName);
             }
+            usage.accumulateAndGet(ModelUsage.embedding(response.tokenUsage()), ModelUsage::plus);
+            List<Embedding> embedded = response.content();
             if (embedded.size() != part.size()) {
                 throw new RetryableException("embedding model " + modelName + " returned " + embedded.size()
                         + " embeddings for " + part.size() + " chunks");

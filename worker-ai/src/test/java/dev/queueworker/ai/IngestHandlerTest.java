@@ -68,6 +68,10 @@ class IngestHandlerTest {
         assertThat(result.data().get("embedding_model").asText()).isEqualTo("all-minilm-l6-v2-q");
         assertThat(result.data().get("dimensions").asInt()).isEqualTo(384);
         assertThat(result.data().has("duration_ms")).isTrue();
+        assertThat(result.data().get("embedded_chunks").asInt()).isEqualTo(result.data().get("chunks").asInt());
+        assertThat(result.data().at("/usage/embedding_tokens").asLong())
+                .isGreaterThan(result.data().get("characters").asLong() / 10); // the local model counts them too
+        assertThat(result.data().at("/usage/estimated_cost_usd").asDouble()).isZero();
 
         var chunk = ai.embeddingStore().search(dev.langchain4j.store.embedding.EmbeddingSearchRequest.builder()
                 .queryEmbedding(ai.embeddingModel().embed("waggle dance of bees 3").content()).maxResults(1)
@@ -250,6 +254,11 @@ class IngestHandlerTest {
             assertThat(second.data().get("embedded_chunks").asInt()).isEqualTo(secondInputs.size()).isPositive()
                     .isLessThan(second.data().get("chunks").asInt());
             assertThat(secondInputs).allMatch(text -> text.contains("six")).noneMatch(firstInputs::contains);
+            // the tokens are the API's usage: the fake server counts a token per four characters of each input
+            assertThat(first.data().at("/usage/embedding_tokens").asLong()).isEqualTo(fakeTokens(firstInputs));
+            assertThat(second.data().at("/usage/embedding_tokens").asLong()).isEqualTo(fakeTokens(secondInputs));
+            assertThat(second.data().at("/usage/estimated_cost_usd").decimalValue())
+                    .isEqualByComparingTo(java.math.BigDecimal.valueOf(fakeTokens(secondInputs) * 0.02 / 1e6));
             // every stored embedding, reused or new, is the model's own for its chunk's text
             var matches = remote.embeddingStore().search(dev.langchain4j.store.embedding.EmbeddingSearchRequest
                     .builder().queryEmbedding(dev.langchain4j.data.embedding.Embedding.from(
@@ -257,6 +266,10 @@ class IngestHandlerTest {
             assertThat(matches).hasSize(second.data().get("chunks").asInt()).allSatisfy(m -> assertThat(
                     m.embedding().vector()).containsExactly(FakeOpenAiServer.embeddingOf(m.embedded().text(), 16)));
         }
+    }
+
+    private static long fakeTokens(List<String> inputs) {
+        return inputs.stream().mapToLong(text -> Math.max(1, (text.length() + 3) / 4)).sum();
     }
 
     /** Every input text the fake server was asked to embed, in order. */

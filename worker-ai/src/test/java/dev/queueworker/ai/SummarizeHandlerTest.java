@@ -57,6 +57,10 @@ class SummarizeHandlerTest {
             assertThat(result.data().get("summary").asText()).isEqualTo("Bees dance to share where flowers are.");
             assertThat(result.data().get("method").asText()).isEqualTo("llm");
             assertThat(result.data().get("model").asText()).isEqualTo("gpt-test");
+            // the API's usage: the fake server counts a token per four characters, 38 in the answer
+            assertThat(result.data().at("/usage/completion_tokens").asLong()).isEqualTo(10);
+            assertThat(result.data().at("/usage/prompt_tokens").asLong()).isGreaterThan(100);
+            assertThat(result.data().at("/usage/estimated_cost_usd").isNull()).isTrue(); // no price for gpt-test
             assertThat(openAi.requests(FakeOpenAiServer.CHAT_COMPLETIONS)).hasSize(1);
             assertThat(openAi.requests(FakeOpenAiServer.CHAT_COMPLETIONS).get(0).body().toString())
                     .contains("One sentence.").contains("waggle dance");

@@ -209,17 +209,7 @@ public final class IngestHandler implements TaskHandler {
         AtomicReference<ModelUsage> usage = new AtomicReference<>(ModelUsage.NONE);
         if (!unchanged) {
             List<Embedding> vectors = reusedEmbeddings(document, ids, segments);
-            List<Integer> missing = new ArrayList<>();
-            for (int i = 0; i < vectors.size(); i++) {
-                if (vectors.get(i) == null) {
-                    missing.add(i);
-                }
-            }
-            List<Embedding> fresh = embed(missing.stream().map(segments::get).toList(), context, usage);
-            for (int i = 0; i < missing.size(); i++) {
-                vectors.set(missing.get(i), fresh.get(i));
-            }
-            embedded = missing.size();
+            embedded = embedMissing(vectors, segments, context, usage);
             context.throwIfCancelled();
             store.replace(document, ids, vectors, segments);
         }
@@ -281,6 +271,22 @@ public final class IngestHandler implements TaskHandler {
             vectors.add(same ? old.embedding() : null);
         }
         return vectors;
+    }
+
+    /** Fills the nulls of {@code vectors} with their segments' embeddings; returns how many there were. */
+    private int embedMissing(List<Embedding> vectors, List<TextSegment> segments, TaskContext context,
+                             AtomicReference<ModelUsage> usage) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            if (vectors.get(i) == null) {
+                missing.add(i);
+            }
+        }
+        List<Embedding> fresh = embed(missing.stream().map(segments::get).toList(), context, usage);
+        for (int i = 0; i < missing.size(); i++) {
+            vectors.set(missing.get(i), fresh.get(i));
+        }
+        return missing.size();
     }
 
     /** Embeds {@code segments} in batches, adding the tokens the model reports to {@code usage}. */

@@ -70,6 +70,13 @@ class RateLimitedIngestTest {
                     failed, rateLimitedShare(), vsLimit());
         }
 
+        /** Prints the figures and the RESULT fields that scripts/bench-rate-limit.sh collects. */
+        Figures print(String label, String prefix) {
+            System.out.println(line(label));
+            System.out.println("rate-limit RESULT " + result(prefix));
+            return this;
+        }
+
         String line(String label) {
             return String.format(Locale.ROOT, "rate-limit %s: %d tasks at concurrency %d, %d failed; %d calls, %d"
                     + " answered 429 (%.1f %%); %d tokens admitted in %.2f s; %.0f tokens per window over the %d whole"
@@ -81,9 +88,7 @@ class RateLimitedIngestTest {
 
     @Test
     void withTheKeysBudgetNoTaskFailsFew429sAndTheLimitIsUsed() throws Exception {
-        Figures after = run(true);
-        System.out.println(after.line("after (with the budget)"));
-        System.out.println("rate-limit RESULT " + after.result("after"));
+        Figures after = run(true).print("after (with the budget)", "after");
 
         assertThat(after.failed()).isZero();
         assertThat(after.rateLimitedShare()).isLessThanOrEqualTo(0.02);
@@ -92,9 +97,7 @@ class RateLimitedIngestTest {
 
     @Test
     void withoutTheBudgetTheSameLoadFailsTasks() throws Exception {
-        Figures before = run(false);
-        System.out.println(before.line("before (without the budget)"));
-        System.out.println("rate-limit RESULT " + before.result("before"));
+        Figures before = run(false).print("before (without the budget)", "before");
 
         assertThat(before.failed()).isPositive();
         assertThat(before.rateLimitedShare()).isGreaterThan(0.02);

@@ -79,7 +79,7 @@ final class ApiBudget {
                 long wait = waitMillis(now, estimatedTokens);
                 if (wait == 0) {
                     inFlight++;
-                    return new Permit(estimatedTokens, requests.reserve(1), tokens.reserve(estimatedTokens));
+                    return new Permit(estimatedTokens, requests.reserve(now, 1), tokens.reserve(now, estimatedTokens));
                 }
                 if (now >= end || (wait > 0 && now + wait > end)) {
                     throw new BudgetExceededException(name + ": no room for " + estimatedTokens + " tokens within "

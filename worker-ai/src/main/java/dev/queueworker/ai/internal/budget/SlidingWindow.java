@@ -34,8 +34,9 @@ final class SlidingWindow {
         this.windowMillis = windowMillis;
     }
 
-    /** Holds {@code amount} for a call being sent. */
-    Spend reserve(long amount) {
+    /** Holds {@code amount} for a call being sent at {@code now}. */
+    Spend reserve(long now, long amount) {
+        used(now); // drops what expired, also when no limit is known and nothing else looks
         Spend spend = new Spend(amount, Long.MAX_VALUE);
         spends.add(spend);
         return spend;
@@ -60,6 +61,11 @@ final class SlidingWindow {
             sum += s.amount;
         }
         return sum;
+    }
+
+    /** How many amounts are kept, expired ones not yet dropped included. */
+    int entries() {
+        return spends.size();
     }
 
     /**

@@ -268,6 +268,32 @@ class IngestHandlerTest {
         }
     }
 
+    @Test
+    void aTaskWaitingForTheRateLimitStopsWhenItIsCancelled() throws Exception {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers remote = AiHandlers.create(AiSettings.builder().clientId("cancel")
+                        .openAiApiKey("sk-test-cancel").openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                        .summarizer(AiSettings.Summarizer.EXTRACTIVE).dataDir(dataDir.resolve("cancel")).build())) {
+            put("slow.txt", paragraphs(3));
+            openAi.retryAfter(Duration.ofMinutes(1)); // within the 2 minutes of 'openAiMaxWait': waited out
+            openAi.failNext(1, 429);
+            TestTaskContext context = new TestTaskContext(documents, 1);
+            java.util.concurrent.CompletableFuture<TaskResult> run = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> remote.ingest().handle(task("slow.txt", "r").build(), context));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (openAi.requestCount(FakeOpenAiServer.EMBEDDINGS) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(run).isNotDone(); // the 429 was answered: the call waits a minute for the budget
+
+            context.cancel(dev.queueworker.api.CancellationReason.SHUTDOWN);
+
+            assertThatThrownBy(() -> run.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(dev.queueworker.api.TaskCancelledException.class);
+            assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo(1);
+        }
+    }
+
     private static long fakeTokens(List<String> inputs) {
         return inputs.stream().mapToLong(text -> Math.max(1, (text.length() + 3) / 4)).sum();
     }

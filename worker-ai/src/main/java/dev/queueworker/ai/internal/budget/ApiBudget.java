@@ -17,8 +17,8 @@ import java.util.function.BooleanSupplier;
  * call until its {@code Retry-After}.
  *
  * <p>Limits: a configured limit (greater than 0) wins; otherwise {@code x-ratelimit-limit-*}; until
- * a first response has been seen, one call at a time is sent, so a fleet's first burst cannot
- * overrun a limit nobody knows yet. Thread-safe.
+ * a first response has been seen, one call at a time is sent, so the process's first burst (16
+ * tasks starting at once) cannot overrun a limit it does not know yet. Thread-safe.
  */
 final class ApiBudget {
     private static final Duration MAX_SLICE = Duration.ofMillis(250);

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +28,12 @@ final class BudgetedHttpClient implements HttpClient {
 
     private final ApiBudget budget;
     private final HttpTransport transport;
-    private final HttpClient plain;
+    private final Supplier<HttpClient> plain;
     private final Duration maxWait;
     private final Clock clock;
 
-    BudgetedHttpClient(ApiBudget budget, HttpTransport transport, HttpClient plain, Duration maxWait, Clock clock) {
+    BudgetedHttpClient(ApiBudget budget, HttpTransport transport, Supplier<HttpClient> plain, Duration maxWait,
+                       Clock clock) {
         this.budget = Objects.requireNonNull(budget, "'budget' cannot be null.");
         this.transport = Objects.requireNonNull(transport, "'transport' cannot be null.");
         this.plain = Objects.requireNonNull(plain, "'plain' cannot be null.");
@@ -42,7 +44,7 @@ final class BudgetedHttpClient implements HttpClient {
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
         if (!request.formDataFields().isEmpty() || !request.formDataFiles().isEmpty()) {
-            return plain.execute(request);
+            return plain.get().execute(request);
         }
         long estimate = RequestTokens.estimate(request.body());
         Instant deadline = clock.instant().plus(maxWait);
@@ -80,7 +82,7 @@ final class BudgetedHttpClient implements HttpClient {
         long estimate = RequestTokens.estimate(request.body());
         ApiBudget.Permit permit = budget.acquire(estimate, clock.instant().plus(maxWait));
         try {
-            plain.execute(request, parser, listener);
+            plain.get().execute(request, parser, listener);
         } finally {
             permit.failed(RateLimitHeaders.NONE); // the stream's usage is not seen here: its estimate counts
         }

@@ -6,6 +6,7 @@ import dev.langchain4j.http.client.HttpClientBuilderLoader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Builds {@link BudgetedHttpClient}s for an OpenAI model builder's {@code httpClientBuilder(…)};
@@ -48,8 +49,21 @@ final class BudgetedHttpClientBuilder implements HttpClientBuilder {
 
     @Override
     public HttpClient build() {
-        HttpClient plain = HttpClientBuilderLoader.loadHttpClientBuilder().connectTimeout(connectTimeout)
-                .readTimeout(readTimeout).build();
-        return new BudgetedHttpClient(budget, HttpTransport.jdk(connectTimeout, readTimeout), plain, maxWait, clock);
+        Duration connect = connectTimeout;
+        Duration read = readTimeout;
+        // LangChain4j's own client, built only if a form-data or streamed request ever needs it
+        Supplier<HttpClient> plain = new Supplier<>() {
+            private HttpClient client;
+
+            @Override
+            public synchronized HttpClient get() {
+                if (client == null) {
+                    client = HttpClientBuilderLoader.loadHttpClientBuilder().connectTimeout(connect)
+                            .readTimeout(read).build();
+                }
+                return client;
+            }
+        };
+        return new BudgetedHttpClient(budget, HttpTransport.jdk(connect, read), plain, maxWait, clock);
     }
 }

@@ -44,11 +44,6 @@ record RateLimitHeaders(OptionalLong limitRequests, OptionalLong limitTokens, Op
                 Optional.ofNullable(retryAfter));
     }
 
-    /** Whether the response said anything about limits at all. */
-    boolean any() {
-        return !equals(NONE);
-    }
-
     /**
      * A Go-style duration as OpenAI writes it ({@code 6m0s}, {@code 1h2m3.5s}, {@code 20ms}), or a
      * bare number of seconds; null when it is neither.

@@ -29,7 +29,7 @@ class BudgetedHttpClientTest {
         sent.add(pause.time.now());
         return answers.remove();
     };
-    private final BudgetedHttpClient client = new BudgetedHttpClient(budget, transport, new UnusedClient(),
+    private final BudgetedHttpClient client = new BudgetedHttpClient(budget, transport, UnusedClient::new,
             Duration.ofMinutes(2), pause.time.clock());
 
     private static HttpRequest embeddings(String... inputs) {
@@ -117,7 +117,7 @@ class BudgetedHttpClientTest {
         budget.configure(1, 1_000);
         BudgetedHttpClient failing = new BudgetedHttpClient(budget, request -> {
             throw new RuntimeException(new java.net.ConnectException("refused"));
-        }, new UnusedClient(), Duration.ofMinutes(2), pause.time.clock());
+        }, UnusedClient::new, Duration.ofMinutes(2), pause.time.clock());
 
         assertThatThrownBy(() -> failing.execute(embeddings("a"))).hasRootCauseInstanceOf(java.net.ConnectException.class);
         assertThatThrownBy(() -> failing.execute(embeddings("a"))).isInstanceOf(RuntimeException.class);

@@ -271,9 +271,7 @@ class IngestHandlerTest {
     @Test
     void aTaskWaitingForTheRateLimitStopsWhenItIsCancelled() throws Exception {
         try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
-                AiHandlers remote = AiHandlers.create(AiSettings.builder().clientId("cancel")
-                        .openAiApiKey("sk-test-cancel").openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
-                        .summarizer(AiSettings.Summarizer.EXTRACTIVE).dataDir(dataDir.resolve("cancel")).build())) {
+                AiHandlers remote = remoteHandlers(openAi, "cancel", "sk-test-cancel")) {
             put("slow.txt", paragraphs(3));
             openAi.retryAfter(Duration.ofMinutes(1)); // within the 2 minutes of 'openAiMaxWait': waited out
             openAi.failNext(1, 429);
@@ -292,6 +290,36 @@ class IngestHandlerTest {
                     .hasCauseInstanceOf(dev.queueworker.api.TaskCancelledException.class);
             assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void clientsOnTheSameKeyShareItsBudgetAndAnotherKeyHasItsOwn() {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers alpha = remoteHandlers(openAi, "alpha", "sk-test-shared");
+                AiHandlers beta = remoteHandlers(openAi, "beta", "sk-test-shared");
+                AiHandlers gamma = remoteHandlers(openAi, "gamma", "sk-test-other")) {
+            put("shared.txt", paragraphs(2));
+            openAi.retryAfter(Duration.ofMinutes(10)); // beyond 'openAiMaxWait': the call gives up at once
+            openAi.failNext(1, 429);
+            assertThatThrownBy(() -> alpha.ingest().handle(task("shared.txt", "r").build(),
+                    new TestTaskContext(documents, 1))).isInstanceOf(RetryableException.class);
+            int sent = openAi.requestCount(FakeOpenAiServer.EMBEDDINGS);
+
+            // beta's calls on the same key wait for the same ten minutes: it gives up without a request
+            assertThatThrownBy(() -> beta.ingest().handle(task("shared.txt", "r").build(),
+                    new TestTaskContext(documents, 1))).isInstanceOf(RetryableException.class)
+                    .hasMessageContaining("rate limited (429)").hasMessageContaining("openAiMaxWait");
+            assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo(sent);
+            // gamma's key has a budget of its own
+            TaskResult other = gamma.ingest().handle(task("shared.txt", "r").build(), new TestTaskContext(documents, 1));
+            assertThat(other.data().get("embedded_chunks").asInt()).isPositive();
+        }
+    }
+
+    private AiHandlers remoteHandlers(FakeOpenAiServer openAi, String clientId, String apiKey) {
+        return AiHandlers.create(AiSettings.builder().clientId(clientId).openAiApiKey(apiKey)
+                .openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                .summarizer(AiSettings.Summarizer.EXTRACTIVE).dataDir(dataDir.resolve(clientId)).build());
     }
 
     private static long fakeTokens(List<String> inputs) {

@@ -5,6 +5,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.queueworker.ai.internal.Embeddings;
+import dev.queueworker.ai.internal.budget.ApiBudgets;
 import dev.queueworker.api.TaskHandler;
 import java.util.List;
 
@@ -47,6 +48,7 @@ public final class AiHandlers implements AutoCloseable {
                     .apiKey(settings.openAiApiKey().orElseThrow())
                     .modelName(settings.openAiModel())
                     .timeout(settings.openAiTimeout())
+                    .httpClientBuilder(ApiBudgets.httpClientBuilder(settings)) // the key's budget, shared
                     .maxRetries(1)
                     .build())
                     .chatModelName(settings.openAiModel()).parallelism(settings.summarizeParallelism());

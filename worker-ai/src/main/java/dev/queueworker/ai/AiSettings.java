@@ -65,6 +65,9 @@ public final class AiSettings {
     private final Integer openAiEmbeddingDimensions;
     private final String openAiModel;
     private final Duration openAiTimeout;
+    private final int openAiRequestsPerMinute;
+    private final long openAiTokensPerMinute;
+    private final Duration openAiMaxWait;
     private final Summarizer summarizer;
     private final Integer chunkSize;
     private final Integer chunkOverlap;
@@ -89,6 +92,9 @@ public final class AiSettings {
         this.openAiEmbeddingDimensions = b.openAiEmbeddingDimensions;
         this.openAiModel = b.openAiModel;
         this.openAiTimeout = b.openAiTimeout;
+        this.openAiRequestsPerMinute = b.openAiRequestsPerMinute;
+        this.openAiTokensPerMinute = b.openAiTokensPerMinute;
+        this.openAiMaxWait = b.openAiMaxWait;
         this.summarizer = b.summarizer != null ? b.summarizer
                 : b.openAiApiKey != null ? Summarizer.LLM : Summarizer.EXTRACTIVE;
         this.chunkSize = b.chunkSize;
@@ -157,6 +163,29 @@ public final class AiSettings {
         return openAiTimeout;
     }
 
+    /**
+     * {@code openAiRequestsPerMinute}: the requests per minute the API key may make, shared by every
+     * call of the process on the same key and base URL; 0 (the default) learns it from the API's
+     * {@code x-ratelimit-limit-requests} header.
+     */
+    public int openAiRequestsPerMinute() {
+        return openAiRequestsPerMinute;
+    }
+
+    /** {@code openAiTokensPerMinute}: as {@link #openAiRequestsPerMinute()}, for tokens ({@code x-ratelimit-limit-tokens}). */
+    public long openAiTokensPerMinute() {
+        return openAiTokensPerMinute;
+    }
+
+    /**
+     * {@code openAiMaxWait}: the longest one API call waits for its key's rate limit, before it is
+     * sent and after 429s, in all; then it fails as retryable (429) and the task is retried later.
+     * Default 2 minutes.
+     */
+    public Duration openAiMaxWait() {
+        return openAiMaxWait;
+    }
+
     public Summarizer summarizer() {
         return summarizer;
     }
@@ -221,7 +250,9 @@ public final class AiSettings {
         return "AiSettings[clientId=" + clientId + ", embeddingProvider=" + embeddingProvider
                 + ", openAiApiKey=" + (openAiApiKey == null ? "unset" : "***") + ", openAiApiBase=" + openAiApiBase
                 + ", openAiEmbeddingModel=" + openAiEmbeddingModel + ", openAiEmbeddingDimensions="
-                + openAiEmbeddingDimensions + ", openAiModel=" + openAiModel + ", summarizer=" + summarizer
+                + openAiEmbeddingDimensions + ", openAiModel=" + openAiModel + ", openAiRequestsPerMinute="
+                + openAiRequestsPerMinute + ", openAiTokensPerMinute=" + openAiTokensPerMinute + ", openAiMaxWait="
+                + openAiMaxWait + ", summarizer=" + summarizer
                 + ", chunkSize=" + chunkSize() + ", chunkOverlap=" + chunkOverlap() + ", embeddingBatchSize="
                 + embeddingBatchSize + ", maxBytes=" + maxBytes + ", maxCharacters=" + maxCharacters
                 + ", parseTimeout=" + parseTimeout + ", vectorStore=" + vectorStore + ", databaseUrl="
@@ -260,6 +291,9 @@ public final class AiSettings {
         private Integer openAiEmbeddingDimensions;
         private String openAiModel = DEFAULT_OPENAI_MODEL;
         private Duration openAiTimeout = Duration.ofSeconds(60);
+        private int openAiRequestsPerMinute;
+        private long openAiTokensPerMinute;
+        private Duration openAiMaxWait = Duration.ofMinutes(2);
         private Summarizer summarizer;
         private Integer chunkSize;
         private Integer chunkOverlap;
@@ -320,6 +354,36 @@ public final class AiSettings {
 
         public Builder openAiTimeout(Duration timeout) {
             this.openAiTimeout = positive("'openAiTimeout'", timeout);
+            return this;
+        }
+
+        /** {@code openAiRequestsPerMinute}: 0 (learn from the API) to 10,000,000. */
+        public Builder openAiRequestsPerMinute(int requests) {
+            if (requests < 0 || requests > 10_000_000) {
+                throw new IllegalArgumentException("'openAiRequestsPerMinute' must be 0 (learn it from the API) to"
+                        + " 10000000, was " + requests);
+            }
+            this.openAiRequestsPerMinute = requests;
+            return this;
+        }
+
+        /** {@code openAiTokensPerMinute}: 0 (learn from the API) to 10,000,000,000. */
+        public Builder openAiTokensPerMinute(long tokens) {
+            if (tokens < 0 || tokens > 10_000_000_000L) {
+                throw new IllegalArgumentException("'openAiTokensPerMinute' must be 0 (learn it from the API) to"
+                        + " 10000000000, was " + tokens);
+            }
+            this.openAiTokensPerMinute = tokens;
+            return this;
+        }
+
+        /** {@code openAiMaxWait}: positive, at most an hour. */
+        public Builder openAiMaxWait(Duration wait) {
+            positive("'openAiMaxWait'", wait);
+            if (wait.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("'openAiMaxWait' must be at most 1h, was " + wait);
+            }
+            this.openAiMaxWait = wait;
             return this;
         }
 

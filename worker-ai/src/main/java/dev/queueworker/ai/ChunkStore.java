@@ -5,6 +5,7 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,8 @@ import java.util.Optional;
  *   <li><b>Unchanged check.</b> Every chunk carries {@link #CONTENT_SHA256} (of the whole document)
  *       and {@code text_sha256} (of its extracted text); {@link #documentValue} reads such a
  *       document-wide key back, so a re-ingest of the same bytes writes nothing.
+ *   <li><b>Reuse.</b> {@link #storedChunks} gives a document's chunks back with their embeddings
+ *       (optional: the default gives none), so unchanged chunks are not embedded again.
  *   <li><b>Delete.</b> {@link #delete} removes one document's chunks and no other's.
  *   <li><b>Dimension.</b> A store holds embeddings of one {@link #dimension()}; {@link #replace}
  *       refuses another, and the handler refuses a model whose dimension differs when it is built.
@@ -85,6 +88,20 @@ public interface ChunkStore extends AutoCloseable {
 
     /** The number of chunks the document has. */
     int count(DocumentKey document);
+
+    /**
+     * The document's chunks as stored, by chunk id, with their embeddings: the ingest handler embeds
+     * again only the chunks whose text or embedding model differ from those of the stored chunk of
+     * the same id, so a retried or re-ingested document whose text changed in places costs only the
+     * changed chunks' tokens. Scoped like every operation: never another client's chunks.
+     *
+     * @return the chunks by id; empty when the document has none, and by default, for stores that
+     *     cannot read their embeddings back (then every chunk is embedded again, as before)
+     * @throws dev.queueworker.api.RetryableException when the store cannot be reached
+     */
+    default Map<String, StoredChunk> storedChunks(DocumentKey document) {
+        return Map.of();
+    }
 
     /**
      * The LangChain4j view of one client's chunks, for search and retrieval: every search sees only

@@ -10,8 +10,11 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.output.Response;
 import dev.queueworker.ai.internal.ModelErrors;
+import dev.queueworker.ai.internal.ModelUsage;
 import dev.queueworker.ai.internal.PayloadFields;
+import dev.queueworker.ai.internal.budget.CallCancellation;
 import dev.queueworker.ai.internal.parse.ParsedDocument;
 import dev.queueworker.api.Document;
 import dev.queueworker.api.DocumentNames;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>Payload: {@code filename} and {@code document_set} (required), {@code blob_name},
  * {@code content_type}, {@code metadata} (a JSON object of strings, numbers and booleans copied onto
  * every chunk). Result: {@code filename}, {@code document_set}, {@code chunks}, {@code characters},
- * {@code truncated}, {@code boilerplate_lines}, {@code unchanged}, {@code embedding_model},
- * {@code dimensions}, {@code duration_ms}.
+ * {@code truncated}, {@code boilerplate_lines}, {@code unchanged}, {@code embedded_chunks},
+ * {@code embedding_model}, {@code dimensions}, {@code duration_ms}, {@code usage}
+ * ({@code embedding_tokens} as the model reported them, {@code estimated_cost_usd}).
  *
  * <p>Idempotent: chunk ids are name-based UUIDs of (client id, document set, filename, chunk index)
  * ({@link ChunkIds}), so a re-delivered task writes the same rows, and a shorter version of a
@@ -59,7 +64,9 @@ import org.slf4j.LoggerFactory;
  * sharing a store keep their documents apart even under the same set and name. When the stored {@code content_sha256} equals the document's and the
  * stored {@code text_sha256} the extracted text's, nothing is embedded and the result says
  * {@code unchanged: true}; chunks stored by an earlier version, whose text extraction differed, are
- * replaced once.
+ * replaced once. Otherwise a chunk whose text and embedding model equal those of the stored chunk of
+ * the same id keeps its stored embedding ({@link ChunkStore#storedChunks}): only the others are
+ * embedded ({@code embedded_chunks}).
  *
  * <p>Compose one from LangChain4j's interfaces and a {@link ChunkStore}, or let
  * {@link AiHandlers#create(AiSettings)} wire the built-in ones:
@@ -198,8 +205,11 @@ public final class IngestHandler implements TaskHandler {
         boolean unchanged = sha256.equals(store.contentSha256(document).orElse(null))
                 && textSha256.equals(store.documentValue(document, TEXT_SHA256).orElse(null))
                 && store.count(document) == segments.size();
+        int embedded = 0;
+        AtomicReference<ModelUsage> usage = new AtomicReference<>(ModelUsage.NONE);
         if (!unchanged) {
-            List<Embedding> vectors = embed(segments, context);
+            List<Embedding> vectors = reusedEmbeddings(document, ids, segments);
+            embedded = embedMissing(vectors, segments, context, usage);
             context.throwIfCancelled();
             store.replace(document, ids, vectors, segments);
         }
@@ -213,11 +223,14 @@ public final class IngestHandler implements TaskHandler {
                 .put("truncated", parsed.truncated())
                 .put("boilerplate_lines", parsed.boilerplateLines())
                 .put("unchanged", unchanged)
+                .put("embedded_chunks", embedded)
                 .put("embedding_model", modelName)
                 .put("dimensions", dimension)
                 .put("duration_ms", Duration.between(start, context.clock().instant()).toMillis());
+        usage.get().putEmbedding(data, modelName);
         log.info("Ingestion completed: {} ({} chunks{}{})", filename, segments.size(),
-                parsed.truncated() ? ", truncated" : "", unchanged ? ", unchanged" : "");
+                parsed.truncated() ? ", truncated" : "",
+                unchanged ? ", unchanged" : embedded < segments.size() ? ", " + embedded + " embedded" : "");
         return TaskResult.of(data);
     }
 
@@ -243,18 +256,56 @@ public final class IngestHandler implements TaskHandler {
         return segments;
     }
 
-    private List<Embedding> embed(List<TextSegment> segments, TaskContext context) {
+    /**
+     * The stored embedding of each chunk whose stored chunk of the same id has the same text and
+     * embedding model (a retried or re-ingested document), else null: only those are embedded.
+     */
+    private List<Embedding> reusedEmbeddings(DocumentKey document, List<String> ids, List<TextSegment> segments) {
+        Map<String, StoredChunk> stored = store.storedChunks(document);
+        List<Embedding> vectors = new ArrayList<>(segments.size());
+        for (int i = 0; i < segments.size(); i++) {
+            StoredChunk old = stored.get(ids.get(i));
+            boolean same = old != null && old.embedding().dimension() == dimension
+                    && old.segment().text().equals(segments.get(i).text())
+                    && modelName.equals(old.segment().metadata().getString(EMBEDDING_MODEL));
+            vectors.add(same ? old.embedding() : null);
+        }
+        return vectors;
+    }
+
+    /** Fills the nulls of {@code vectors} with their segments' embeddings; returns how many there were. */
+    private int embedMissing(List<Embedding> vectors, List<TextSegment> segments, TaskContext context,
+                             AtomicReference<ModelUsage> usage) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            if (vectors.get(i) == null) {
+                missing.add(i);
+            }
+        }
+        List<Embedding> fresh = embed(missing.stream().map(segments::get).toList(), context, usage);
+        for (int i = 0; i < missing.size(); i++) {
+            vectors.set(missing.get(i), fresh.get(i));
+        }
+        return missing.size();
+    }
+
+    /** Embeds {@code segments} in batches, adding the tokens the model reports to {@code usage}. */
+    private List<Embedding> embed(List<TextSegment> segments, TaskContext context, AtomicReference<ModelUsage> usage) {
         List<Embedding> vectors = new ArrayList<>(segments.size());
         int batch = batchSize;
         for (int from = 0; from < segments.size(); from += batch) {
             context.throwIfCancelled();
             List<TextSegment> part = segments.subList(from, Math.min(segments.size(), from + batch));
-            List<Embedding> embedded;
+            Response<List<Embedding>> response;
             try {
-                embedded = model.embedAll(part).content();
+                // A call waiting for the API key's rate limit ends when the task is cancelled.
+                response = CallCancellation.during(context::isCancelled, () -> model.embedAll(part));
             } catch (RuntimeException e) {
+                context.throwIfCancelled();
                 throw ModelErrors.translate(e, "embedding model " + modelName);
             }
+            usage.accumulateAndGet(ModelUsage.embedding(response.tokenUsage()), ModelUsage::plus);
+            List<Embedding> embedded = response.content();
             if (embedded.size() != part.size()) {
                 throw new RetryableException("embedding model " + modelName + " returned " + embedded.size()
                         + " embeddings for " + part.size() + " chunks");

@@ -117,6 +117,7 @@ public final class SummarizeHandler implements TaskHandler, AutoCloseable {
                 .put("chunks", summary.chunks())
                 .put("truncated", parsed.truncated())
                 .put("duration_ms", Duration.between(start, context.clock().instant()).toMillis());
+        summary.usage().putChat(data, summary.model());
         log.info("Summary completed: {} ({}, {} words)", filename, summary.method(), words(summary.text()));
         return TaskResult.of(data);
     }

@@ -66,4 +66,27 @@ class AiSettingsTest {
         assertThatThrownBy(() -> AiSettings.builder().blobNameTemplate("{name}.pdf"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theRateLimitOptionsDefaultToLearningAndTwoMinutesOfWaitAndAreChecked() {
+        AiSettings defaults = AiSettings.builder().openAiApiKey("sk-x").build();
+        AiSettings set = AiSettings.builder().openAiApiKey("sk-x").openAiRequestsPerMinute(500)
+                .openAiTokensPerMinute(2_000_000).openAiMaxWait(Duration.ofSeconds(30)).build();
+
+        assertThat(defaults.openAiRequestsPerMinute()).isZero();
+        assertThat(defaults.openAiTokensPerMinute()).isZero();
+        assertThat(defaults.openAiMaxWait()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(set.openAiRequestsPerMinute()).isEqualTo(500);
+        assertThat(set.openAiTokensPerMinute()).isEqualTo(2_000_000);
+        assertThat(set.openAiMaxWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(set.toString()).contains("openAiTokensPerMinute=2000000", "openAiMaxWait=PT30S");
+        assertThatThrownBy(() -> AiSettings.builder().openAiRequestsPerMinute(-1))
+                .hasMessage("'openAiRequestsPerMinute' must be 0 (learn it from the API) to 10000000, was -1");
+        assertThatThrownBy(() -> AiSettings.builder().openAiTokensPerMinute(-5))
+                .hasMessageStartingWith("'openAiTokensPerMinute' must be 0");
+        assertThatThrownBy(() -> AiSettings.builder().openAiMaxWait(Duration.ZERO))
+                .hasMessageStartingWith("'openAiMaxWait' must be positive");
+        assertThatThrownBy(() -> AiSettings.builder().openAiMaxWait(Duration.ofHours(2)))
+                .hasMessage("'openAiMaxWait' must be at most 1h, was PT2H");
+    }
 }

@@ -22,6 +22,7 @@ import dev.queueworker.test.TestTasks;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -67,6 +68,10 @@ class IngestHandlerTest {
         assertThat(result.data().get("embedding_model").asText()).isEqualTo("all-minilm-l6-v2-q");
         assertThat(result.data().get("dimensions").asInt()).isEqualTo(384);
         assertThat(result.data().has("duration_ms")).isTrue();
+        assertThat(result.data().get("embedded_chunks").asInt()).isEqualTo(result.data().get("chunks").asInt());
+        assertThat(result.data().at("/usage/embedding_tokens").asLong())
+                .isGreaterThan(result.data().get("characters").asLong() / 10); // the local model counts them too
+        assertThat(result.data().at("/usage/estimated_cost_usd").asDouble()).isZero();
 
         var chunk = ai.embeddingStore().search(dev.langchain4j.store.embedding.EmbeddingSearchRequest.builder()
                 .queryEmbedding(ai.embeddingModel().embed("waggle dance of bees 3").content()).maxResults(1)
@@ -198,21 +203,136 @@ class IngestHandlerTest {
             assertThat(result.data().get("embedding_model").asText()).isEqualTo("text-embedding-3-small");
             assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo((chunks + 3) / 4);
 
-            put("remote2.txt", paragraphs(2));
+            put("waited.txt", paragraphs(2));
+            openAi.retryAfter(Duration.ofMillis(20));
             openAi.failNext(2, 429);
-            assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
-                    .isInstanceOf(RetryableException.class).hasMessageContaining("429");
+            int sent = openAi.requestCount(FakeOpenAiServer.EMBEDDINGS);
+            TaskResult waited = remote.ingest().handle(task("waited.txt", "r").build(), context);
+            // the API key's budget waited out both 429s and sent the batch again: the task did not fail
+            assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS) - sent)
+                    .isEqualTo(2 + (waited.data().get("chunks").asInt() + 3) / 4);
+            put("remote2.txt", paragraphs(2));
             openAi.failNext(2, 500);
             assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
                     .isInstanceOf(RetryableException.class);
-            openAi.failNext(2, 401);
+            openAi.failNext(1, 401); // permanent: not sent twice
             assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
                     .isInstanceOf(PermanentException.class).hasMessageContaining("401")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("sk-test-secret"));
-            openAi.failNext(2, 400);
+            openAi.failNext(1, 400);
             assertThatThrownBy(() -> remote.ingest().handle(task("remote2.txt", "r").build(), context))
                     .isInstanceOf(PermanentException.class);
+            // a 429 asking for longer than 'openAiMaxWait' (2 minutes) fails the task at once, retryable
+            put("remote3.txt", paragraphs(1));
+            openAi.retryAfter(Duration.ofMinutes(10));
+            openAi.failNext(1, 429);
+            assertThatThrownBy(() -> remote.ingest().handle(task("remote3.txt", "r").build(), context))
+                    .isInstanceOf(RetryableException.class).hasMessageContaining("rate limited (429)")
+                    .hasMessageContaining("openAiMaxWait");
         }
+    }
+
+    @Test
+    void aReingestSendsOnlyTheChangedChunksToTheModel() {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers remote = AiHandlers.create(AiSettings.builder().clientId("reuse")
+                        .openAiApiKey("sk-test-reuse").openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                        .summarizer(AiSettings.Summarizer.EXTRACTIVE).chunkSize(60).chunkOverlap(0)
+                        .dataDir(dataDir.resolve("reuse")).build())) {
+            String v1 = paragraphs(6);
+            put("bees.txt", v1);
+            TestTaskContext context = new TestTaskContext(documents, 1);
+            TaskResult first = remote.ingest().handle(task("bees.txt", "r").build(), context);
+            List<String> firstInputs = embeddedInputs(openAi);
+            put("bees.txt", v1.replace("waggle dance 6 times", "waggle dance six times"));
+
+            TaskResult second = remote.ingest().handle(task("bees.txt", "r").build(), new TestTaskContext(documents, 2));
+
+            List<String> all = embeddedInputs(openAi);
+            List<String> secondInputs = all.subList(firstInputs.size(), all.size());
+            assertThat(first.data().get("embedded_chunks").asInt()).isEqualTo(first.data().get("chunks").asInt());
+            assertThat(second.data().get("embedded_chunks").asInt()).isEqualTo(secondInputs.size()).isPositive()
+                    .isLessThan(second.data().get("chunks").asInt());
+            assertThat(secondInputs).allMatch(text -> text.contains("six")).noneMatch(firstInputs::contains);
+            // the tokens are the API's usage: the fake server counts a token per four characters of each input
+            assertThat(first.data().at("/usage/embedding_tokens").asLong()).isEqualTo(fakeTokens(firstInputs));
+            assertThat(second.data().at("/usage/embedding_tokens").asLong()).isEqualTo(fakeTokens(secondInputs));
+            assertThat(second.data().at("/usage/estimated_cost_usd").decimalValue())
+                    .isEqualByComparingTo(java.math.BigDecimal.valueOf(fakeTokens(secondInputs) * 0.02 / 1e6));
+            // every stored embedding, reused or new, is the model's own for its chunk's text
+            var matches = remote.embeddingStore().search(dev.langchain4j.store.embedding.EmbeddingSearchRequest
+                    .builder().queryEmbedding(dev.langchain4j.data.embedding.Embedding.from(
+                            FakeOpenAiServer.embeddingOf("honeybees", 16))).maxResults(100).build()).matches();
+            assertThat(matches).hasSize(second.data().get("chunks").asInt()).allSatisfy(m -> assertThat(
+                    m.embedding().vector()).containsExactly(FakeOpenAiServer.embeddingOf(m.embedded().text(), 16)));
+        }
+    }
+
+    @Test
+    void aTaskWaitingForTheRateLimitStopsWhenItIsCancelled() throws Exception {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers remote = remoteHandlers(openAi, "cancel", "sk-test-cancel")) {
+            put("slow.txt", paragraphs(3));
+            openAi.retryAfter(Duration.ofMinutes(1)); // within the 2 minutes of 'openAiMaxWait': waited out
+            openAi.failNext(1, 429);
+            TestTaskContext context = new TestTaskContext(documents, 1);
+            java.util.concurrent.CompletableFuture<TaskResult> run = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> remote.ingest().handle(task("slow.txt", "r").build(), context));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (openAi.requestCount(FakeOpenAiServer.EMBEDDINGS) == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(run).isNotDone(); // the 429 was answered: the call waits a minute for the budget
+
+            context.cancel(dev.queueworker.api.CancellationReason.SHUTDOWN);
+
+            assertThatThrownBy(() -> run.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(dev.queueworker.api.TaskCancelledException.class);
+            assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void clientsOnTheSameKeyShareItsBudgetAndAnotherKeyHasItsOwn() {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers alpha = remoteHandlers(openAi, "alpha", "sk-test-shared");
+                AiHandlers beta = remoteHandlers(openAi, "beta", "sk-test-shared");
+                AiHandlers gamma = remoteHandlers(openAi, "gamma", "sk-test-other")) {
+            put("shared.txt", paragraphs(2));
+            openAi.retryAfter(Duration.ofMinutes(10)); // beyond 'openAiMaxWait': the call gives up at once
+            openAi.failNext(1, 429);
+            assertThatThrownBy(() -> alpha.ingest().handle(task("shared.txt", "r").build(),
+                    new TestTaskContext(documents, 1))).isInstanceOf(RetryableException.class);
+            int sent = openAi.requestCount(FakeOpenAiServer.EMBEDDINGS);
+
+            // beta's calls on the same key wait for the same ten minutes: it gives up without a request
+            assertThatThrownBy(() -> beta.ingest().handle(task("shared.txt", "r").build(),
+                    new TestTaskContext(documents, 1))).isInstanceOf(RetryableException.class)
+                    .hasMessageContaining("rate limited (429)").hasMessageContaining("openAiMaxWait");
+            assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo(sent);
+            // gamma's key has a budget of its own
+            TaskResult other = gamma.ingest().handle(task("shared.txt", "r").build(), new TestTaskContext(documents, 1));
+            assertThat(other.data().get("embedded_chunks").asInt()).isPositive();
+        }
+    }
+
+    private AiHandlers remoteHandlers(FakeOpenAiServer openAi, String clientId, String apiKey) {
+        return AiHandlers.create(AiSettings.builder().clientId(clientId).openAiApiKey(apiKey)
+                .openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                .summarizer(AiSettings.Summarizer.EXTRACTIVE).dataDir(dataDir.resolve(clientId)).build());
+    }
+
+    private static long fakeTokens(List<String> inputs) {
+        return inputs.stream().mapToLong(text -> Math.max(1, (text.length() + 3) / 4)).sum();
+    }
+
+    /** Every input text the fake server was asked to embed, in order. */
+    private static List<String> embeddedInputs(FakeOpenAiServer openAi) {
+        List<String> inputs = new ArrayList<>();
+        for (FakeOpenAiServer.Call call : openAi.requests(FakeOpenAiServer.EMBEDDINGS)) {
+            call.body().path("input").forEach(input -> inputs.add(input.asText()));
+        }
+        return inputs;
     }
 
     private static ObjectNode metadata(ObjectNode value) {

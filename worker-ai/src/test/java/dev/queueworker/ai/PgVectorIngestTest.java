@@ -69,6 +69,29 @@ class PgVectorIngestTest {
     }
 
     @Test
+    void aReingestedDocumentKeepsTheStoredEmbeddingsOfItsUnchangedChunks() throws Exception {
+        String v1 = IngestHandlerTest.paragraphs(12);
+        String v2 = v1.replace("waggle dance 12 times", "waggle dance twelve times"); // the last chunk only
+        put("handbook.txt", v1);
+        try (AiHandlers ai = handlers(table)) {
+            TaskResult first = ingest(ai, "handbook.txt");
+            put("handbook.txt", v2);
+
+            TaskResult second = ingest(ai, "handbook.txt");
+
+            int chunks = second.data().get("chunks").asInt();
+            assertThat(first.data().get("embedded_chunks").asInt()).isEqualTo(first.data().get("chunks").asInt());
+            assertThat(second.data().get("unchanged").asBoolean()).isFalse();
+            assertThat(second.data().get("embedded_chunks").asInt()).isBetween(1, chunks - 1);
+            String fresh = TestDatabase.newTableName();
+            try (AiHandlers clean = handlers(fresh)) {
+                ingest(clean, "handbook.txt");
+            }
+            assertThat(rows(table)).isEqualTo(rows(fresh)); // reused embeddings are the model's own
+        }
+    }
+
+    @Test
     void aDocumentWhoseTextHoldsNulCharactersIsIngested() throws Exception {
         // PDF text extraction yields U+0000 now and then; PostgreSQL's text type cannot hold it.
         put("scanned.txt", IngestHandlerTest.paragraphs(3).replace(". ", ".\u0000 "));

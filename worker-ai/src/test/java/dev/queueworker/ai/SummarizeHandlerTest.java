@@ -13,6 +13,7 @@ import dev.queueworker.test.TestTasks;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,16 +57,27 @@ class SummarizeHandlerTest {
             assertThat(result.data().get("summary").asText()).isEqualTo("Bees dance to share where flowers are.");
             assertThat(result.data().get("method").asText()).isEqualTo("llm");
             assertThat(result.data().get("model").asText()).isEqualTo("gpt-test");
+            // the API's usage: the fake server counts a token per four characters, 38 in the answer
+            assertThat(result.data().at("/usage/completion_tokens").asLong()).isEqualTo(10);
+            assertThat(result.data().at("/usage/prompt_tokens").asLong()).isGreaterThan(100);
+            assertThat(result.data().at("/usage/estimated_cost_usd").isNull()).isTrue(); // no price for gpt-test
             assertThat(openAi.requests(FakeOpenAiServer.CHAT_COMPLETIONS)).hasSize(1);
             assertThat(openAi.requests(FakeOpenAiServer.CHAT_COMPLETIONS).get(0).body().toString())
                     .contains("One sentence.").contains("waggle dance");
 
-            openAi.failNext(2, 429);
-            assertThatThrownBy(() -> summarize(ai, TestTasks.aTask("summarize").payload("filename", "bees.txt")
-                    .payload("document_set", "nature"))).isInstanceOf(RetryableException.class);
-            openAi.failNext(2, 401);
+            openAi.failNext(1, 401);
             assertThatThrownBy(() -> summarize(ai, TestTasks.aTask("summarize").payload("filename", "bees.txt")
                     .payload("document_set", "nature"))).isInstanceOf(PermanentException.class);
+            openAi.retryAfter(Duration.ofMillis(20));
+            openAi.failNext(2, 429);
+            summarize(ai, TestTasks.aTask("summarize").payload("filename", "bees.txt").payload("document_set", "nature"));
+            assertThat(openAi.requests(FakeOpenAiServer.CHAT_COMPLETIONS)).extracting(FakeOpenAiServer.Call::status)
+                    .endsWith(429, 429, 200); // the key's budget waited the 429s out
+            openAi.retryAfter(Duration.ofMinutes(10)); // longer than 'openAiMaxWait'
+            openAi.failNext(1, 429);
+            assertThatThrownBy(() -> summarize(ai, TestTasks.aTask("summarize").payload("filename", "bees.txt")
+                    .payload("document_set", "nature"))).isInstanceOf(RetryableException.class)
+                    .hasMessageContaining("rate limited (429)");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.queueworker.test.ai;
 import dev.queueworker.ai.ChunkIds;
 import dev.queueworker.ai.ChunkStore;
 import dev.queueworker.ai.DocumentKey;
+import dev.queueworker.ai.StoredChunk;
 import dev.queueworker.api.PermanentException;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
@@ -578,5 +579,34 @@ public abstract class ChunkStoreCompatibilityKit {
             vector[i] /= (float) Math.sqrt(norm);
         }
         return Embedding.from(vector);
+    }
+
+    /**
+     * {@link ChunkStore#storedChunks} gives the document's own chunks back whole, or nothing (the
+     * default: the ingest handler then embeds every chunk again); never another client's.
+     */
+    @Test
+    void storedChunksAreTheDocumentsOwnWithTheirEmbeddingsOrNone() {
+        ChunkStore store = open(DIMENSION);
+        Doc mine = new Doc("manuals", "stored.txt", 1, 3);
+        Doc theirs = new Doc(OTHER_CLIENT, "manuals", "stored.txt", 2, 2);
+        mine.replaceIn(store);
+        theirs.replaceIn(store);
+
+        Map<String, StoredChunk> stored = store.storedChunks(mine.key);
+
+        assertThat(store.storedChunks(key("manuals", "missing.txt"))).isEmpty();
+        if (stored.isEmpty()) {
+            return; // the store does not read embeddings back: allowed
+        }
+        assertThat(stored).containsOnlyKeys(mine.ids);
+        for (int i = 0; i < mine.ids.size(); i++) {
+            StoredChunk chunk = stored.get(mine.ids.get(i));
+            assertThat(chunk.segment().text()).isEqualTo(mine.segments.get(i).text());
+            assertThat(chunk.segment().metadata().getString(ChunkStore.CLIENT_ID)).isEqualTo(CLIENT);
+            assertThat(chunk.segment().metadata().getString("text_sha256")).isEqualTo("text-1");
+            assertThat(chunk.embedding().vector()).containsExactly(mine.embeddings.get(i).vector());
+        }
+        assertThat(store.storedChunks(theirs.key)).containsOnlyKeys(theirs.ids);
     }
 }

@@ -7,6 +7,7 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiTokenCountEstimator;
 import dev.queueworker.ai.AiSettings;
+import dev.queueworker.ai.internal.budget.ApiBudgets;
 import java.util.Map;
 
 /**
@@ -40,7 +41,8 @@ public record Embeddings(EmbeddingModel model, String name, int dimension, Token
                 .apiKey(settings.openAiApiKey().orElseThrow())
                 .modelName(name)
                 .timeout(settings.openAiTimeout())
-                .maxRetries(1) // the engine retries a failed task with backoff; no long stalls here
+                .httpClientBuilder(ApiBudgets.httpClientBuilder(settings)) // waits for the key's rate limit
+                .maxRetries(1) // a server error once more; 429s are the budget's, the rest the engine's
                 .maxSegmentsPerBatch(settings.embeddingBatchSize());
         settings.openAiEmbeddingDimensions().ifPresent(builder::dimensions);
         OpenAiEmbeddingModel model = builder.build();

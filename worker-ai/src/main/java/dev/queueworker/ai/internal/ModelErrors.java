@@ -11,6 +11,7 @@ import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.exception.TimeoutException;
+import dev.queueworker.ai.internal.budget.BudgetExceededException;
 import dev.langchain4j.exception.UnresolvedModelServerException;
 import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.QueueWorkerException;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
 /**
  * Maps the exceptions of LangChain4j's model clients onto queue-worker's retryable/permanent tree.
  *
- * <p>Rate limits (429), server errors (5xx), 408, timeouts, lost or refused connections and
+ * <p>Rate limits (429, and a call that gave up waiting for its key's budget), server errors (5xx), 408, timeouts, lost or refused connections and
  * interruptions are {@link RetryableException}s: the task runs again after a backoff. A rejected
  * request (400 and other 4xx), failed authentication (401), denied access (403) and an unknown
  * model or URL (404) are {@link PermanentException}s: retrying cannot fix them. The HTTP status and
@@ -56,6 +57,11 @@ public final class ModelErrors {
     public static RuntimeException translate(RuntimeException e, String what) {
         if (e instanceof QueueWorkerException) {
             return e;
+        }
+        BudgetExceededException budget = find(e, BudgetExceededException.class);
+        if (budget != null) {
+            return new RetryableException(what + ": rate limited (429): " + clean(budget.getMessage()), e, 429,
+                    budget.cancelled() ? "cancelled" : "rate_limit_wait_exceeded");
         }
         HttpException http = find(e, HttpException.class);
         if (http != null) {

@@ -53,7 +53,8 @@ import okhttp3.mockwebserver.RecordedRequest;
  * </ul>
  *
  * <p>Failures are scripted with {@link #failNext(int, int)} (OpenAI's error JSON, {@code Retry-After}
- * on 429) and {@link #delayNext(Duration)}. Every request is recorded ({@link #requests()}), failed
+ * on 429, {@link #retryAfter(Duration)}) and {@link #delayNext(Duration)}; {@link #rateLimit} enforces
+ * requests and tokens per window with OpenAI's {@code x-ratelimit-*} headers and 429s. Every request is recorded ({@link #requests()}), failed
  * ones included, and the highest number of requests in flight at once is kept
  * ({@link #maxConcurrentRequests()}). Thread-safe.
  */
@@ -77,6 +78,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    /** A request the {@link #rateLimit} admitted: when ({@code System.nanoTime()} or the given time) and its tokens. */
+    public record Admission(long atNanos, long tokens) {}
+
     /** What a chat request asked, given to {@link #answerChatWith(Function)}. */
     public record ChatCall(String model, String systemMessage, String lastUserMessage, JsonNode body) {}
 
@@ -90,6 +94,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final AtomicInteger sequence = new AtomicInteger();
     private Function<ChatCall, String> chatAnswer = FakeOpenAiServer::defaultAnswer;
     private Duration latency = Duration.ZERO;
+    private Duration retryAfter = Duration.ofSeconds(1);
+    private FakeRateLimiter limiter;
+    private int rateLimited;
     private int inFlight;
     private int maxInFlight;
     private int awaitedConcurrency;
@@ -132,7 +139,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     /**
      * The next {@code count} requests, on any path, fail with {@code status} and OpenAI's error body
-     * for it (429 also carries {@code Retry-After: 1}).
+     * for it (429 also carries {@code Retry-After}, see {@link #retryAfter(Duration)}).
      */
     public void failNext(int count, int status) {
         if (status < 400 || status > 599) {
@@ -142,6 +149,52 @@ public final class FakeOpenAiServer implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 failures.add(status);
             }
+        }
+    }
+
+    /**
+     * A scripted 429 ({@link #failNext}) asks to wait {@code wait}: {@code Retry-After} in whole
+     * seconds (at least 1) and {@code retry-after-ms} exactly. Default 1 second.
+     */
+    public void retryAfter(Duration wait) {
+        synchronized (lock) {
+            retryAfter = Objects.requireNonNull(wait, "'wait' cannot be null.");
+        }
+    }
+
+    /**
+     * Enforces a limit as OpenAI does, over a sliding {@code window} (a minute; less to scale a test
+     * down): at most {@code requests} requests and {@code tokens} tokens (a response's
+     * {@code usage.total_tokens}) admitted per window. Every answer then carries
+     * {@code x-ratelimit-limit-*}, {@code x-ratelimit-remaining-*} and {@code x-ratelimit-reset-*}
+     * (the time until the window is empty, as {@code 20ms}, {@code 1.5s}, {@code 6m0s}); a request
+     * over the limit gets OpenAI's 429 with {@code Retry-After} and {@code retry-after-ms} (the time
+     * until it would fit) and is not counted.
+     */
+    public void rateLimit(int requests, long tokens, Duration window) {
+        rateLimit(requests, tokens, window, System::nanoTime);
+    }
+
+    /** As {@link #rateLimit(int, long, Duration)}, with time from {@code nanoTime}. */
+    public void rateLimit(int requests, long tokens, Duration window, java.util.function.LongSupplier nanoTime) {
+        synchronized (lock) {
+            limiter = new FakeRateLimiter(requests, tokens, window, nanoTime);
+        }
+    }
+
+    /** The requests the {@link #rateLimit} admitted, in order; empty without a limit. */
+    public List<Admission> rateLimitAdmissions() {
+        FakeRateLimiter l;
+        synchronized (lock) {
+            l = limiter;
+        }
+        return l == null ? List.of() : l.history();
+    }
+
+    /** How many requests the {@link #rateLimit} refused with a 429. */
+    public int rateLimitedCount() {
+        synchronized (lock) {
+            return rateLimited;
         }
     }
 
@@ -266,8 +319,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
                     return new MockResponse().setResponseCode(503);
                 }
                 MockResponse response = failure != null
-                        ? error(failure, request.getHeader("Authorization"))
-                        : answer(request.getMethod(), path, body);
+                        ? error(failure, request.getHeader("Authorization"), currentRetryAfter())
+                        : limited(answer(request.getMethod(), path, body));
                 record(new Call(request.getMethod(), path, body, request.getHeader("Authorization"),
                         statusOf(response)));
                 return response;
@@ -287,6 +340,36 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void record(Call call) {
         synchronized (lock) {
             calls.add(call);
+        }
+    }
+
+    /** The answer, or a 429 when the rate limit does not admit the tokens it used. */
+    private MockResponse limited(MockResponse answer) {
+        FakeRateLimiter l;
+        synchronized (lock) {
+            l = limiter;
+        }
+        if (l == null || statusOf(answer) != 200) {
+            return answer;
+        }
+        JsonNode usage = parse(answer.getBody().clone().readUtf8());
+        FakeRateLimiter.Decision decision = l.admit(usage == null ? 1 : usage.path("usage").path("total_tokens").asLong(1));
+        MockResponse response = answer;
+        if (!decision.admitted()) {
+            synchronized (lock) {
+                rateLimited++;
+            }
+            response = errorResponse(429, "Rate limit reached for default-model in organization org-fake on "
+                    + decision.limitedOn() + " per min. Please try again in "
+                    + decision.headers().get("retry-after-ms") + "ms.", decision.limitedOn(), "rate_limit_exceeded");
+        }
+        decision.headers().forEach(response::setHeader);
+        return response;
+    }
+
+    private Duration currentRetryAfter() {
+        synchronized (lock) {
+            return retryAfter;
         }
     }
 
@@ -444,10 +527,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return text.toString();
     }
 
-    private static MockResponse error(int status, String authorization) {
+    private static MockResponse error(int status, String authorization, Duration retryAfter) {
         return switch (status) {
-            case 429 -> errorResponse(429, "Rate limit reached for requests. Please try again in 1s.",
-                    "requests", "rate_limit_exceeded").setHeader("Retry-After", "1");
+            case 429 -> errorResponse(429, "Rate limit reached for requests. Please try again in "
+                    + retryAfter.toMillis() + "ms.", "requests", "rate_limit_exceeded")
+                    .setHeader("Retry-After", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)))
+                    .setHeader("retry-after-ms", Long.toString(retryAfter.toMillis()));
             case 401 -> errorResponse(401, "Incorrect API key provided: " + masked(authorization)
                     + ". You can find your API key at https://platform.openai.com/account/api-keys.",
                     "invalid_request_error", "invalid_api_key");

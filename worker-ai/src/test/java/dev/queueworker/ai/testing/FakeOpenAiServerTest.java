@@ -188,6 +188,42 @@ class FakeOpenAiServerTest {
     }
 
     @Test
+    void aRateLimitAdmitsRequestsAndTokensPerWindowAndSaysSoInOpenAisHeaders() throws Exception {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        server.rateLimit(2, 10, Duration.ofMinutes(1), nanos::get);
+
+        HttpResponse<String> first = postEmbedding("a".repeat(24)); // 6 tokens
+        nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        HttpResponse<String> refused = postEmbedding("b".repeat(20)); // 5 more than the 4 left
+        HttpResponse<String> small = postEmbedding("c".repeat(16)); // 4 fit
+        nanos.addAndGet(Duration.ofSeconds(50).toNanos()); // the first is a minute old
+        HttpResponse<String> later = postEmbedding("d".repeat(20));
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("x-ratelimit-limit-tokens")).hasValue("10");
+        assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).hasValue("2");
+        assertThat(first.headers().firstValue("x-ratelimit-remaining-tokens")).hasValue("4");
+        assertThat(first.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("1");
+        assertThat(first.headers().firstValue("x-ratelimit-reset-tokens")).hasValue("1m0s");
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("retry-after")).hasValue("50");
+        assertThat(refused.headers().firstValue("retry-after-ms")).hasValue("50000");
+        assertThat(refused.body()).contains("rate_limit_exceeded").contains("on tokens per min");
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(small.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
+        assertThat(later.statusCode()).isEqualTo(200);
+        assertThat(later.headers().firstValue("x-ratelimit-reset-requests")).hasValue("1m0s");
+        assertThat(server.rateLimitedCount()).isEqualTo(1);
+        assertThat(FakeRateLimiter.duration(20_000_000)).isEqualTo("20ms");
+        assertThat(FakeRateLimiter.duration(1_500_000_000)).isEqualTo("1.500s");
+        assertThat(FakeRateLimiter.duration(360_000_000_000L)).isEqualTo("6m0s");
+    }
+
+    private HttpResponse<String> postEmbedding(String input) throws Exception {
+        return post("{\"model\":\"text-embedding-3-small\",\"input\":[\"" + input + "\"]}");
+    }
+
+    @Test
     void aDelayedAnswerTimesTheClientOut() {
         server.delayNext(Duration.ofSeconds(30));
         OpenAiChatModel model = chat().timeout(Duration.ofMillis(300)).build();

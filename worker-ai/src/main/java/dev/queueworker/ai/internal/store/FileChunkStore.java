@@ -3,6 +3,7 @@ package dev.queueworker.ai.internal.store;
 import dev.queueworker.ai.ChunkIds;
 import dev.queueworker.ai.ChunkStore;
 import dev.queueworker.ai.DocumentKey;
+import dev.queueworker.ai.StoredChunk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.document.Metadata;
@@ -212,6 +213,30 @@ public final class FileChunkStore implements ChunkStore {
     }
 
     @Override
+    public synchronized Map<String, StoredChunk> storedChunks(DocumentKey document) {
+        Chunks chunks = documents.get(Objects.requireNonNull(document, "'document' cannot be null."));
+        if (chunks == null) {
+            return Map.of();
+        }
+        Map<String, StoredChunk> stored = new HashMap<>();
+        for (EmbeddingMatch<TextSegment> match : all(current)) {
+            if (chunks.ids.contains(match.embeddingId()) && match.embedded() != null) {
+                stored.put(match.embeddingId(), new StoredChunk(match.embedded(), match.embedding()));
+            }
+        }
+        return stored;
+    }
+
+    /** Every entry of {@code store}: a search that every vector passes (its store has no listing). */
+    private List<EmbeddingMatch<TextSegment>> all(InMemoryEmbeddingStore<TextSegment> store) {
+        float[] probe = new float[dimension];
+        Arrays.fill(probe, 1f);
+        return store.search(EmbeddingSearchRequest.builder()
+                .queryEmbedding(Embedding.from(probe)).maxResults(Math.max(1, store.size())).minScore(0.0).build())
+                .matches();
+    }
+
+    @Override
     public EmbeddingStore<TextSegment> embeddingStore(String clientId) {
         return new ClientScopedEmbeddingStore(request -> current.search(request), clientId);
     }
@@ -269,12 +294,9 @@ public final class FileChunkStore implements ChunkStore {
         if (store.isEmpty()) {
             return;
         }
-        float[] probe = new float[dimension];
-        Arrays.fill(probe, 1f);
         List<EmbeddingMatch<TextSegment>> all;
         try {
-            all = store.search(EmbeddingSearchRequest.builder()
-                    .queryEmbedding(Embedding.from(probe)).maxResults(store.size()).minScore(0.0).build()).matches();
+            all = all(store);
         } catch (IllegalArgumentException e) {
             throw new DimensionMismatch();
         }

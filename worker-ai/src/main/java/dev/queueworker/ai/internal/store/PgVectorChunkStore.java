@@ -2,6 +2,9 @@ package dev.queueworker.ai.internal.store;
 
 import dev.queueworker.ai.ChunkStore;
 import dev.queueworker.ai.DocumentKey;
+import dev.queueworker.ai.StoredChunk;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.langchain4j.data.document.Metadata;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
@@ -22,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,6 +65,7 @@ public final class PgVectorChunkStore implements ChunkStore {
     private static final Logger log = LoggerFactory.getLogger(PgVectorChunkStore.class);
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
 
     private final DatabaseUrl url;
     private final String table;
@@ -73,6 +78,7 @@ public final class PgVectorChunkStore implements ChunkStore {
     private final String countSql;
     private final String valueSql;
     private final String ownedSql;
+    private final String chunksSql;
 
     private PgVectorChunkStore(Builder builder) {
         this.url = builder.url;
@@ -97,6 +103,8 @@ public final class PgVectorChunkStore implements ChunkStore {
                 + "' = ?";
         this.deleteOthersSql = "DELETE FROM " + table + " WHERE " + documentIs + " AND NOT (embedding_id = ANY (?))";
         this.countSql = "SELECT count(*) FROM " + table + " WHERE " + documentIs;
+        this.chunksSql = "SELECT embedding_id, embedding::text, text, metadata::text FROM " + table + " WHERE "
+                + documentIs;
         this.valueSql = "SELECT metadata->>? FROM " + table + " WHERE " + documentIs
                 + " AND metadata->>? IS NOT NULL LIMIT 1";
     }
@@ -230,6 +238,30 @@ public final class PgVectorChunkStore implements ChunkStore {
             }
         } catch (SQLException e) {
             throw failures.failure(e, "count the chunks of " + document);
+        }
+    }
+
+    @Override
+    public Map<String, StoredChunk> storedChunks(DocumentKey document) {
+        Objects.requireNonNull(document, "'document' cannot be null.");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(chunksSql)) {
+            setDocument(select, 1, document);
+            Map<String, StoredChunk> chunks = new HashMap<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Map<String, String> metadata = JSON.readValue(rows.getString(4), STRING_MAP);
+                    chunks.put(rows.getString(1), new StoredChunk(
+                            TextSegment.from(rows.getString(3), Metadata.from(metadata)),
+                            Embedding.from(new PGvector(rows.getString(2)).toArray())));
+                }
+            }
+            return chunks;
+        } catch (SQLException e) {
+            throw failures.failure(e, "read the chunks of " + document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the metadata of a chunk of " + document + " is not a JSON object of"
+                    + " strings", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.summarize;
 
+import dev.queueworker.ai.internal.ModelUsage;
 import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.RetryableException;
 import java.util.Arrays;
@@ -100,7 +101,7 @@ public final class ExtractiveSummarizer implements Summarizer {
         } else {
             summary = chosen.stream().map(Sentence::text).collect(Collectors.joining(" "));
         }
-        return new Summary(summary, Summary.EXTRACTIVE, null, text.length(), windows);
+        return new Summary(summary, Summary.EXTRACTIVE, null, text.length(), windows, ModelUsage.NONE);
     }
 
     /** The text's sentences in order (package-private for tests). */

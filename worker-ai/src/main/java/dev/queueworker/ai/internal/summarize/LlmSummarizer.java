@@ -9,6 +9,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.queueworker.ai.internal.ModelErrors;
+import dev.queueworker.ai.internal.ModelUsage;
 import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.RetryableException;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -110,10 +112,11 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
         }
         int inputCharacters = text.length();
         String input = RepeatedSentences.drop(text);
+        AtomicReference<ModelUsage> usage = new AtomicReference<>(ModelUsage.NONE);
         if (input.length() <= budgetCharacters) {
             checkCancelled(cancelled);
-            String summary = call(singlePrompt(input, request));
-            return new Summary(summary, Summary.LLM, modelName, inputCharacters, 1);
+            String summary = call(singlePrompt(input, request), usage);
+            return new Summary(summary, Summary.LLM, modelName, inputCharacters, 1, usage.get());
         }
         List<String> chunks = DocumentSplitters.recursive(chunkCharacters, chunkOverlapCharacters)
                 .split(Document.from(input)).stream()
@@ -123,18 +126,19 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
         for (int i = 0; i < chunks.size(); i++) {
             prompts.add(partPrompt(chunks.get(i), i + 1, chunks.size(), request));
         }
-        List<String> partials = callAll(prompts, cancelled);
-        String summary = reduce(partials, request, cancelled);
-        return new Summary(summary, Summary.LLM, modelName, inputCharacters, chunks.size());
+        List<String> partials = callAll(prompts, cancelled, usage);
+        String summary = reduce(partials, request, cancelled, usage);
+        return new Summary(summary, Summary.LLM, modelName, inputCharacters, chunks.size(), usage.get());
     }
 
     /** Combines partial summaries, in groups that fit the budget until one final call can take them all. */
-    private String reduce(List<String> partials, SummaryRequest request, BooleanSupplier cancelled) {
+    private String reduce(List<String> partials, SummaryRequest request, BooleanSupplier cancelled,
+                          AtomicReference<ModelUsage> usage) {
         List<String> current = partials;
         while (true) {
             if (combinedLength(current) <= budgetCharacters) {
                 checkCancelled(cancelled);
-                return call(combinePrompt(current, request, true));
+                return call(combinePrompt(current, request, true), usage);
             }
             List<List<String>> groups = groups(current);
             if (groups.size() == current.size()) {
@@ -144,7 +148,7 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
                 continue;
             }
             List<String> prompts = groups.stream().map(group -> combinePrompt(group, request, false)).toList();
-            current = callAll(prompts, cancelled);
+            current = callAll(prompts, cancelled, usage);
         }
     }
 
@@ -173,7 +177,7 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
     }
 
     /** Runs the calls with at most {@code parallelism} in flight; answers in the prompts' order. */
-    private List<String> callAll(List<String> prompts, BooleanSupplier cancelled) {
+    private List<String> callAll(List<String> prompts, BooleanSupplier cancelled, AtomicReference<ModelUsage> usage) {
         Semaphore permits = new Semaphore(parallelism);
         AtomicBoolean failed = new AtomicBoolean();
         List<Future<String>> futures = new ArrayList<>(prompts.size());
@@ -194,7 +198,7 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
                             if (failed.get()) {
                                 throw new RetryableException(what + ": skipped after an earlier call failed");
                             }
-                            return call(prompt);
+                            return call(prompt, usage);
                         } catch (RuntimeException e) {
                             failed.set(true);
                             throw e;
@@ -255,7 +259,8 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
         }
     }
 
-    private String call(String userPrompt) {
+    /** One chat call; its tokens are added to {@code usage}. */
+    private String call(String userPrompt, AtomicReference<ModelUsage> usage) {
         ChatRequest request = ChatRequest.builder()
                 .messages(SystemMessage.from(SYSTEM), UserMessage.from(userPrompt))
                 .build();
@@ -264,6 +269,9 @@ public final class LlmSummarizer implements Summarizer, AutoCloseable {
             response = chatModel.chat(request);
         } catch (RuntimeException e) {
             throw ModelErrors.translate(e, what);
+        }
+        if (response != null) {
+            usage.accumulateAndGet(ModelUsage.chat(response.tokenUsage()), ModelUsage::plus);
         }
         String answer = response == null || response.aiMessage() == null ? null : response.aiMessage().text();
         if (answer == null || answer.isBlank()) {

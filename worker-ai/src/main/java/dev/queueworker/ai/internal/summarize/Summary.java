@@ -1,5 +1,6 @@
 package dev.queueworker.ai.internal.summarize;
 
+import dev.queueworker.ai.internal.ModelUsage;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,9 @@ import java.util.Objects;
  * @param inputCharacters the length of the summarized text
  * @param chunks how many parts the text was summarized in: 1 for a single model call, the number of
  *     map calls for a map-reduce summary, the number of ranking windows for an extractive one
+ * @param usage the tokens the model calls spent; {@link ModelUsage#NONE} for an extractive summary
  */
-public record Summary(String text, String method, String model, int inputCharacters, int chunks) {
+public record Summary(String text, String method, String model, int inputCharacters, int chunks, ModelUsage usage) {
 
     /** The {@link #method()} of an LLM summary. */
     public static final String LLM = "llm";
@@ -22,5 +24,6 @@ public record Summary(String text, String method, String model, int inputCharact
     public Summary {
         Objects.requireNonNull(text, "'text' cannot be null.");
         Objects.requireNonNull(method, "'method' cannot be null.");
+        Objects.requireNonNull(usage, "'usage' cannot be null.");
     }
 }

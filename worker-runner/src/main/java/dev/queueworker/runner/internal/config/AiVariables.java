@@ -17,16 +17,19 @@ public final class AiVariables {
     }
 
     /** The variable that sets each AiSettings option a probe's result may name ({@code ProbeResult#render}). */
-    private static final Map<String, String> OPTION_VARIABLES = Map.of(
-            "databaseUrl", "DATABASE_URL",
-            "pgvectorTable", "PGVECTOR_TABLE",
-            "dataDir", "WORKER_DATA_DIR",
-            "openAiApiKey", "OPENAI_API_KEY",
-            "openAiApiBase", "OPENAI_API_BASE",
-            "openAiEmbeddingModel", "OPENAI_EMBEDDING_MODEL",
-            "openAiModel", "OPENAI_MODEL",
-            "openAiEmbeddingDimensions", "OPENAI_EMBEDDING_DIMENSIONS",
-            "summarizer", "SUMMARIZER");
+    private static final Map<String, String> OPTION_VARIABLES = Map.ofEntries(
+            Map.entry("databaseUrl", "DATABASE_URL"),
+            Map.entry("pgvectorTable", "PGVECTOR_TABLE"),
+            Map.entry("dataDir", "WORKER_DATA_DIR"),
+            Map.entry("openAiApiKey", "OPENAI_API_KEY"),
+            Map.entry("openAiApiBase", "OPENAI_API_BASE"),
+            Map.entry("openAiEmbeddingModel", "OPENAI_EMBEDDING_MODEL"),
+            Map.entry("openAiModel", "OPENAI_MODEL"),
+            Map.entry("openAiEmbeddingDimensions", "OPENAI_EMBEDDING_DIMENSIONS"),
+            Map.entry("openAiRequestsPerMinute", "OPENAI_REQUESTS_PER_MINUTE"),
+            Map.entry("openAiTokensPerMinute", "OPENAI_TOKENS_PER_MINUTE"),
+            Map.entry("openAiMaxWait", "OPENAI_MAX_WAIT"),
+            Map.entry("summarizer", "SUMMARIZER"));
 
     /** The variable that sets the AiSettings option {@code option}, or the option's own name when none does. */
     public static String variableOf(String option) {
@@ -81,6 +84,11 @@ public final class AiVariables {
                 .ifPresent(v -> option("OPENAI_EMBEDDING_DIMENSIONS", () -> b.openAiEmbeddingDimensions(v)));
         env.string("OPENAI_MODEL").ifPresent(v -> option("OPENAI_MODEL", () -> b.openAiModel(v)));
         env.duration("OPENAI_TIMEOUT").ifPresent(v -> option("OPENAI_TIMEOUT", () -> b.openAiTimeout(v)));
+        env.integer("OPENAI_REQUESTS_PER_MINUTE", 0, 10_000_000)
+                .ifPresent(v -> option("OPENAI_REQUESTS_PER_MINUTE", () -> b.openAiRequestsPerMinute(v)));
+        env.longValue("OPENAI_TOKENS_PER_MINUTE", 0, 10_000_000_000L)
+                .ifPresent(v -> option("OPENAI_TOKENS_PER_MINUTE", () -> b.openAiTokensPerMinute(v)));
+        env.duration("OPENAI_MAX_WAIT").ifPresent(v -> option("OPENAI_MAX_WAIT", () -> b.openAiMaxWait(v)));
         env.choice("SUMMARIZER", AiSettings.Summarizer.class).ifPresent(v -> {
             if (v == AiSettings.Summarizer.LLM && !apiKey) {
                 throw new ConfigException("SUMMARIZER=llm needs OPENAI_API_KEY");

@@ -69,6 +69,9 @@ class RunnerConfigTest {
         v.put("OPENAI_EMBEDDING_DIMENSIONS", "1024");
         v.put("OPENAI_MODEL", "gpt-4o");
         v.put("OPENAI_TIMEOUT", "2m");
+        v.put("OPENAI_REQUESTS_PER_MINUTE", "500");
+        v.put("OPENAI_TOKENS_PER_MINUTE", "1000000");
+        v.put("OPENAI_MAX_WAIT", "5m");
         v.put("EMBEDDING_PROVIDER", "openai");
         v.put("EMBEDDING_BATCH_SIZE", "64");
         v.put("CHUNK_SIZE", "400");
@@ -131,6 +134,9 @@ class RunnerConfigTest {
         assertThat(c.azureContainerName()).isEqualTo("policies");
         assertThat(c.documentStoreKind()).isEqualTo(RunnerConfig.DocumentStoreKind.AZURE);
         assertThat(c.ai().chunkSize()).isEqualTo(400);
+        assertThat(c.ai().openAiRequestsPerMinute()).isEqualTo(500);
+        assertThat(c.ai().openAiTokensPerMinute()).isEqualTo(1_000_000L);
+        assertThat(c.ai().openAiMaxWait()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.ai().pgvectorTable()).isEqualTo("chunks");
         assertThat(c.pluginsDir()).contains(dir);
         assertThat(c.httpPort()).contains(9464);
@@ -203,6 +209,9 @@ class RunnerConfigTest {
                 Arguments.of("OPENAI_API_BASE", "not a url", "OPENAI_API_BASE"),
                 Arguments.of("OPENAI_EMBEDDING_DIMENSIONS", "many", "OPENAI_EMBEDDING_DIMENSIONS must be a whole number"),
                 Arguments.of("OPENAI_TIMEOUT", "0s", "OPENAI_TIMEOUT must be longer than zero, was '0s'"),
+                Arguments.of("OPENAI_REQUESTS_PER_MINUTE", "-1", "OPENAI_REQUESTS_PER_MINUTE must be 0 to 10000000, was -1"),
+                Arguments.of("OPENAI_TOKENS_PER_MINUTE", "lots", "OPENAI_TOKENS_PER_MINUTE must be a whole number"),
+                Arguments.of("OPENAI_MAX_WAIT", "2h", "OPENAI_MAX_WAIT: 'openAiMaxWait' must be at most 1h"),
                 Arguments.of("EMBEDDING_PROVIDER", "cohere", "EMBEDDING_PROVIDER must be openai or local, was 'cohere'"),
                 Arguments.of("EMBEDDING_BATCH_SIZE", "0", "EMBEDDING_BATCH_SIZE must be at least 1, was 0"),
                 Arguments.of("CHUNK_SIZE", "big", "CHUNK_SIZE must be a whole number, was 'big'"),

@@ -19,6 +19,15 @@ public interface WorkerListener {
     WorkerListener NONE = new WorkerListener() {
     };
 
+    /**
+     * One listener that tells each of {@code listeners} every event, in order; one that throws does
+     * not keep the event from the others.
+     */
+    static WorkerListener all(WorkerListener... listeners) {
+        return new dev.queueworker.core.internal.SafeListener(java.util.List.of(listeners),
+                org.slf4j.LoggerFactory.getLogger(WorkerListener.class));
+    }
+
     /** A handler is about to run {@code task}. */
     default void taskStarted(Task task) {
     }

@@ -6,6 +6,7 @@ import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.api.RetryableException;
 import dev.queueworker.api.TaskHandler;
 import dev.queueworker.core.Worker;
+import dev.queueworker.core.WorkerListener;
 import dev.queueworker.runner.internal.admin.WebhookPolicyCheck;
 import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
@@ -14,6 +15,7 @@ import dev.queueworker.runner.internal.http.HttpEndpoints;
 import dev.queueworker.runner.internal.tenants.TenantsRun;
 import dev.queueworker.runner.internal.wiring.Components;
 import dev.queueworker.runner.internal.wiring.DataDirectory;
+import dev.queueworker.runner.internal.wiring.ModelUsageMeters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -127,7 +129,8 @@ final class RunCommand implements Callable<Integer> {
                     .notifier(Components.notifier(config, httpClient))
                     .options(config.workerOptions())
                     .meterRegistry(registry)
-                    .listener(console.listener())
+                    .listener(WorkerListener.all(console.listener(),
+                            new ModelUsageMeters(registry, config.workerOptions().clientId())))
                     .build()
                     .start()) {
                 console.attach(queue);

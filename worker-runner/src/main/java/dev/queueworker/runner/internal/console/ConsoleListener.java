@@ -1,5 +1,6 @@
 package dev.queueworker.runner.internal.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.queueworker.api.Task;
 import dev.queueworker.api.TaskResult;
 import dev.queueworker.api.WebhookDelivery;
@@ -91,7 +92,10 @@ final class ConsoleListener implements WorkerListener {
                 task.attempt(), filename, result, error);
     }
 
-    /** Chunks and summary length when the handler reported them, else the result's fields (values of scalars). */
+    /**
+     * Chunks and summary length when the handler reported them, else the result's fields (values of
+     * scalars); then the model tokens and estimated cost of its {@code usage}, when it has one.
+     */
     static String describe(TaskResult result) {
         if (result == null || result.data() == null || result.data().isEmpty()) {
             return null;
@@ -107,6 +111,15 @@ final class ConsoleListener implements WorkerListener {
         if (s.length() == 0) {
             result.data().fields().forEachRemaining(f -> s.append(s.length() > 0 ? ", " : "").append(f.getKey())
                     .append(f.getValue().isValueNode() ? "=" + f.getValue().asText() : ""));
+        }
+        JsonNode usage = result.data().path("usage");
+        long tokens = usage.path("embedding_tokens").asLong(0) + usage.path("prompt_tokens").asLong(0)
+                + usage.path("completion_tokens").asLong(0);
+        if (tokens > 0) {
+            s.append(", ").append(tokens).append(" tokens");
+            if (usage.path("estimated_cost_usd").isNumber()) {
+                s.append(" (~$").append(usage.path("estimated_cost_usd").decimalValue().toPlainString()).append(")");
+            }
         }
         return s.length() > 200 ? s.substring(0, 200) + "…" : s.toString();
     }

@@ -13,6 +13,7 @@ import dev.queueworker.runner.internal.config.ConfigException;
 import dev.queueworker.runner.internal.config.RunnerConfig;
 import dev.queueworker.runner.internal.wiring.Components;
 import dev.queueworker.runner.internal.wiring.DataDirectory;
+import dev.queueworker.runner.internal.wiring.ModelUsageMeters;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -136,6 +137,7 @@ final class Tenant {
                         .sharedSlots(shared.slots(), config.share())
                         .meterRegistry(shared.registry())
                         .meterTags("client_id", client)
+                        .listener(new ModelUsageMeters(shared.registry(), client))
                         .build()
                         .start()) {
                     state = new TenantState.Ready();

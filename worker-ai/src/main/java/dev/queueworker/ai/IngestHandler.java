@@ -1,24 +1,19 @@
 package dev.queueworker.ai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.document.DocumentParser;
 import dev.langchain4j.data.document.DocumentSplitter;
 import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.document.splitter.DocumentSplitters;
-import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.output.Response;
-import dev.queueworker.ai.internal.ModelErrors;
-import dev.queueworker.ai.internal.ModelUsage;
+import dev.queueworker.ai.internal.ChunkEmbedder;
 import dev.queueworker.ai.internal.PayloadFields;
-import dev.queueworker.ai.internal.budget.CallCancellation;
+import dev.queueworker.ai.internal.PayloadMetadata;
 import dev.queueworker.ai.internal.parse.ParsedDocument;
 import dev.queueworker.api.Document;
 import dev.queueworker.api.DocumentNames;
-import dev.queueworker.api.InvalidTaskException;
 import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.QueueWorkerException;
 import dev.queueworker.api.RetryableException;
@@ -36,12 +31,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +80,7 @@ public final class IngestHandler implements TaskHandler {
     /** The task type. */
     public static final String TASK_TYPE = "ingest";
 
-    private static final String EMBEDDING_MODEL = "embedding_model";
+    private static final String EMBEDDING_MODEL = ChunkEmbedder.EMBEDDING_MODEL;
     /** The SHA-256 of the text that was split: a new text extraction (issue 18) gives new chunks. */
     static final String TEXT_SHA256 = "text_sha256";
 
@@ -97,14 +90,11 @@ public final class IngestHandler implements TaskHandler {
                     TEXT_SHA256, EMBEDDING_MODEL);
 
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
-    private static final int MAX_METADATA_KEYS = 64;
-    private static final int MAX_METADATA_VALUE_CHARS = 2_000;
 
     private final String clientId;
     private final String blobNameTemplate;
-    private final int batchSize;
     private final DocumentParser parser;
-    private final EmbeddingModel model;
+    private final ChunkEmbedder embedder;
     private final String modelName;
     private final int dimension;
     private final ChunkStore store;
@@ -114,9 +104,8 @@ public final class IngestHandler implements TaskHandler {
             DocumentSplitter splitter) {
         this.clientId = b.clientId;
         this.blobNameTemplate = b.blobNameTemplate;
-        this.batchSize = b.embeddingBatchSize;
         this.parser = parser;
-        this.model = b.embeddingModel;
+        this.embedder = new ChunkEmbedder(b.embeddingModel, modelName, dimension, b.embeddingBatchSize, b.chunkStore);
         this.modelName = modelName;
         this.dimension = dimension;
         this.store = b.chunkStore;
@@ -166,7 +155,7 @@ public final class IngestHandler implements TaskHandler {
         PayloadFields.name(task, "filename");
         PayloadFields.name(task, "document_set");
         task.optionalString("content_type");
-        metadata(task.payload().get("metadata"));
+        PayloadMetadata.read(task.payload().get("metadata"), RESERVED_METADATA);
         DocumentNames.forTask(task, blobNameTemplate);
     }
 
@@ -174,7 +163,7 @@ public final class IngestHandler implements TaskHandler {
         validate(task);
         String documentSet = PayloadFields.name(task, "document_set");
         String declaredType = task.optionalString("content_type").orElse(null);
-        Map<String, Object> userMetadata = metadata(task.payload().get("metadata"));
+        Map<String, Object> userMetadata = PayloadMetadata.read(task.payload().get("metadata"), RESERVED_METADATA);
         String name = DocumentNames.forTask(task, blobNameTemplate);
 
         context.reportProgress(0.0, "reading " + name);
@@ -205,13 +194,11 @@ public final class IngestHandler implements TaskHandler {
         boolean unchanged = sha256.equals(store.contentSha256(document).orElse(null))
                 && textSha256.equals(store.documentValue(document, TEXT_SHA256).orElse(null))
                 && store.count(document) == segments.size();
-        int embedded = 0;
-        AtomicReference<ModelUsage> usage = new AtomicReference<>(ModelUsage.NONE);
+        ChunkEmbedder.Embedded embedded = ChunkEmbedder.Embedded.NONE;
         if (!unchanged) {
-            List<Embedding> vectors = reusedEmbeddings(document, ids, segments);
-            embedded = embedMissing(vectors, segments, context, usage);
+            embedded = embedder.embed(document, ids, segments, context);
             context.throwIfCancelled();
-            store.replace(document, ids, vectors, segments);
+            store.replace(document, ids, embedded.vectors(), segments);
         }
         context.reportProgress(1.0, unchanged ? "unchanged" : "stored " + segments.size() + " chunks");
 
@@ -223,14 +210,14 @@ public final class IngestHandler implements TaskHandler {
                 .put("truncated", parsed.truncated())
                 .put("boilerplate_lines", parsed.boilerplateLines())
                 .put("unchanged", unchanged)
-                .put("embedded_chunks", embedded)
+                .put("embedded_chunks", embedded.count())
                 .put("embedding_model", modelName)
                 .put("dimensions", dimension)
                 .put("duration_ms", Duration.between(start, context.clock().instant()).toMillis());
-        usage.get().putEmbedding(data, modelName);
+        embedded.usage().putEmbedding(data, modelName);
         log.info("Ingestion completed: {} ({} chunks{}{})", filename, segments.size(),
                 parsed.truncated() ? ", truncated" : "",
-                unchanged ? ", unchanged" : embedded < segments.size() ? ", " + embedded + " embedded" : "");
+                unchanged ? ", unchanged" : embedded.count() < segments.size() ? ", " + embedded.count() + " embedded" : "");
         return TaskResult.of(data);
     }
 
@@ -254,117 +241,6 @@ public final class IngestHandler implements TaskHandler {
             segments.add(TextSegment.from(chunk, metadata));
         }
         return segments;
-    }
-
-    /**
-     * The stored embedding of each chunk whose stored chunk of the same id has the same text and
-     * embedding model (a retried or re-ingested document), else null: only those are embedded.
-     */
-    private List<Embedding> reusedEmbeddings(DocumentKey document, List<String> ids, List<TextSegment> segments) {
-        Map<String, StoredChunk> stored = store.storedChunks(document);
-        List<Embedding> vectors = new ArrayList<>(segments.size());
-        for (int i = 0; i < segments.size(); i++) {
-            StoredChunk old = stored.get(ids.get(i));
-            boolean same = old != null && old.embedding().dimension() == dimension
-                    && old.segment().text().equals(segments.get(i).text())
-                    && modelName.equals(old.segment().metadata().getString(EMBEDDING_MODEL));
-            vectors.add(same ? old.embedding() : null);
-        }
-        return vectors;
-    }
-
-    /** Fills the nulls of {@code vectors} with their segments' embeddings; returns how many there were. */
-    private int embedMissing(List<Embedding> vectors, List<TextSegment> segments, TaskContext context,
-                             AtomicReference<ModelUsage> usage) {
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < vectors.size(); i++) {
-            if (vectors.get(i) == null) {
-                missing.add(i);
-            }
-        }
-        List<Embedding> fresh = embed(missing.stream().map(segments::get).toList(), context, usage);
-        for (int i = 0; i < missing.size(); i++) {
-            vectors.set(missing.get(i), fresh.get(i));
-        }
-        return missing.size();
-    }
-
-    /** Embeds {@code segments} in batches, adding the tokens the model reports to {@code usage}. */
-    private List<Embedding> embed(List<TextSegment> segments, TaskContext context, AtomicReference<ModelUsage> usage) {
-        List<Embedding> vectors = new ArrayList<>(segments.size());
-        int batch = batchSize;
-        for (int from = 0; from < segments.size(); from += batch) {
-            context.throwIfCancelled();
-            List<TextSegment> part = segments.subList(from, Math.min(segments.size(), from + batch));
-            Response<List<Embedding>> response;
-            try {
-                // A call waiting for the API key's rate limit ends when the task is cancelled.
-                response = CallCancellation.during(context::isCancelled, () -> model.embedAll(part));
-            } catch (RuntimeException e) {
-                context.throwIfCancelled();
-                throw ModelErrors.translate(e, "embedding model " + modelName);
-            }
-            usage.accumulateAndGet(ModelUsage.embedding(response.tokenUsage()), ModelUsage::plus);
-            List<Embedding> embedded = response.content();
-            if (embedded.size() != part.size()) {
-                throw new RetryableException("embedding model " + modelName + " returned " + embedded.size()
-                        + " embeddings for " + part.size() + " chunks");
-            }
-            for (Embedding e : embedded) {
-                if (e.dimension() != dimension) {
-                    throw new PermanentException("embedding model " + modelName + " returned "
-                            + e.dimension() + " dimensions, expected " + dimension
-                            + " ('openAiEmbeddingDimensions')");
-                }
-            }
-            vectors.addAll(embedded);
-            context.reportProgress(0.1 + 0.85 * vectors.size() / segments.size(),
-                    "embedded " + vectors.size() + " of " + segments.size() + " chunks");
-        }
-        return vectors;
-    }
-
-    /** The payload's {@code metadata}: flat strings, numbers and booleans, none of the reserved keys. */
-    static Map<String, Object> metadata(JsonNode node) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return out;
-        }
-        if (!node.isObject()) {
-            throw new InvalidTaskException("payload.metadata", "must be a JSON object");
-        }
-        if (node.size() > MAX_METADATA_KEYS) {
-            throw new InvalidTaskException("payload.metadata", "has " + node.size() + " keys; at most "
-                    + MAX_METADATA_KEYS + " are allowed");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            String key = entry.getKey();
-            String field = "payload.metadata." + key;
-            if (RESERVED_METADATA.contains(key)) {
-                throw new InvalidTaskException(field, "is set by the worker itself; use another key");
-            }
-            if (key.isEmpty() || key.length() > 64 || !key.matches("[A-Za-z0-9_.\\-]+")) {
-                throw new InvalidTaskException(field, "keys must be 1-64 letters, digits, '_', '-' or '.'");
-            }
-            JsonNode value = entry.getValue();
-            if (value.isTextual()) {
-                if (value.textValue().length() > MAX_METADATA_VALUE_CHARS) {
-                    throw new InvalidTaskException(field, "is longer than " + MAX_METADATA_VALUE_CHARS + " characters");
-                }
-                out.put(key, value.textValue());
-            } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-                out.put(key, value.longValue());
-            } else if (value.isNumber()) {
-                out.put(key, value.doubleValue());
-            } else if (value.isBoolean()) {
-                out.put(key, Boolean.toString(value.booleanValue()));
-            } else {
-                throw new InvalidTaskException(field, "must be a string, number or boolean, was "
-                        + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-            }
-        }
-        return out;
     }
 
     private static void drain(InputStream in, String filename) {

@@ -50,7 +50,7 @@ class HoldBoundTest {
     private final ManualScheduler time = new ManualScheduler();
     private final GatedQueue queue = new GatedQueue(new InMemoryQueueProvider(time.clock()));
     private final RecordingListener events = new RecordingListener();
-    private final CountingHandler handler = new CountingHandler();
+    private final CountingHandler handler = new CountingHandler(queue.onHandlerThreads);
 
     @Test
     void withEveryDeleteBlockedEachQuantityStopsAtItsOwnBound() throws Exception {
@@ -58,7 +58,7 @@ class HoldBoundTest {
         try (Worker worker = start()) {
             // Two deletes on settling threads, then each handler thread settles its own run (the
             // settling bound is full) and two more are received to wait for a slot.
-            awaitUntil(() -> queue.settlingThreads.get() == SLOTS && queue.deletingOnHandlers.get() == SLOTS
+            awaitUntil(() -> queue.settling.now.get() == SLOTS && queue.deletingOnHandlers.now.get() == SLOTS
                     && queue.held() == SLOTS + BATCH + SLOTS, "2 settling, 2 settled on their slots, 2 waiting");
             assertThat(worker.awaitPollerWaiting(DEADLINE)).isTrue();
 
@@ -66,10 +66,9 @@ class HoldBoundTest {
                     .hasSize(SLOTS + SLOTS);
             assertThat(queue.received()).as("received while four deletes were in flight: two wait for a slot")
                     .isEqualTo(SLOTS + BATCH + SLOTS);
-            assertThat(queue.maxSettlingThreads).as("settling ≤ slots").hasValue(SLOTS);
-            assertThat(queue.maxOnHandlers).as("running (handlers and their own deletes) ≤ slots")
-                    .hasValueLessThanOrEqualTo(SLOTS);
-            assertThat(handler.maxRunning).hasValueLessThanOrEqualTo(SLOTS);
+            assertThat(queue.settling.max).as("settling ≤ slots").hasValue(SLOTS);
+            assertThat(queue.onHandlerThreads.max).as("running (handlers and their own deletes) ≤ slots")
+                    .hasValue(SLOTS);
             assertThat(queue.maxHeld).as("held ≤ slots + one batch + slots").hasValue(SLOTS + BATCH + SLOTS);
 
             // Under lease: a renewal sweep does not wait for the deletes in flight, and renews the
@@ -84,8 +83,8 @@ class HoldBoundTest {
         assertThat(events.events(Started.class)).as("each task ran once").hasSize(20);
         assertThat(queue.deleted).as("none lost, none deleted twice").hasSize(20);
         assertThat(queue.delegateDepth()).isZero();
-        assertThat(queue.maxSettlingThreads).hasValueLessThanOrEqualTo(SLOTS);
-        assertThat(queue.maxOnHandlers).hasValueLessThanOrEqualTo(SLOTS);
+        assertThat(queue.settling.max).hasValueLessThanOrEqualTo(SLOTS);
+        assertThat(queue.onHandlerThreads.max).hasValueLessThanOrEqualTo(SLOTS);
         assertThat(queue.maxHeld).hasValueLessThanOrEqualTo(SLOTS + BATCH + SLOTS);
     }
 
@@ -93,7 +92,7 @@ class HoldBoundTest {
     void aDrainWaitsForTheSettlingAndGivesTheWaitingBack() throws Exception {
         sendTasks(20);
         Worker worker = start();
-        awaitUntil(() -> queue.settlingThreads.get() == SLOTS && queue.deletingOnHandlers.get() == SLOTS
+        awaitUntil(() -> queue.settling.now.get() == SLOTS && queue.deletingOnHandlers.now.get() == SLOTS
                 && queue.held() == SLOTS + BATCH + SLOTS, "the worker full");
         assertThat(worker.awaitPollerWaiting(DEADLINE)).isTrue();
 
@@ -117,7 +116,7 @@ class HoldBoundTest {
         queue.openDeletes();
         queue.blockReleases();
         try (Worker worker = start(1)) {
-            awaitUntil(() -> queue.settlingThreads.get() == 1, "t-1's release in flight");
+            awaitUntil(() -> queue.settling.now.get() == 1, "t-1's release in flight");
 
             // One slot: t-1's visibility update is in flight, yet t-2 and t-3 run and complete.
             events.awaitCount(Completed.class, 2, DEADLINE);
@@ -156,10 +155,27 @@ class HoldBoundTest {
         }
     }
 
-    /** Returns at once, or fails (a retry) when its payload says {@code fail}; counts handlers running at once. */
+    /** How many at once, and the most seen. */
+    private static final class Gauge {
+        final AtomicInteger now = new AtomicInteger();
+        final AtomicInteger max = new AtomicInteger();
+
+        void up() {
+            max.accumulateAndGet(now.incrementAndGet(), Math::max);
+        }
+
+        void down() {
+            now.decrementAndGet();
+        }
+    }
+
+    /** Returns at once, or fails (a retry) when its payload says {@code fail}; counted on {@code onHandlerThreads}. */
     private static final class CountingHandler implements TaskHandler {
-        final AtomicInteger running = new AtomicInteger();
-        final AtomicInteger maxRunning = new AtomicInteger();
+        private final Gauge onHandlerThreads;
+
+        CountingHandler(Gauge onHandlerThreads) {
+            this.onHandlerThreads = onHandlerThreads;
+        }
 
         @Override
         public String taskType() {
@@ -168,14 +184,14 @@ class HoldBoundTest {
 
         @Override
         public TaskResult handle(Task task, TaskContext context) {
-            maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+            onHandlerThreads.up();
             try {
                 if (task.payload().path("fail").asBoolean()) {
                     throw new IllegalStateException("fails once");
                 }
                 return TaskResult.empty();
             } finally {
-                running.decrementAndGet();
+                onHandlerThreads.down();
             }
         }
     }
@@ -189,10 +205,12 @@ class HoldBoundTest {
         final Set<String> deleted = ConcurrentHashMap.newKeySet();
         final Set<String> released = ConcurrentHashMap.newKeySet();
         final Set<String> renewed = ConcurrentHashMap.newKeySet();
-        final AtomicInteger settlingThreads = new AtomicInteger();
-        final AtomicInteger deletingOnHandlers = new AtomicInteger();
-        final AtomicInteger maxSettlingThreads = new AtomicInteger();
-        final AtomicInteger maxOnHandlers = new AtomicInteger();
+        /** Deletes and releases on settling threads. */
+        final Gauge settling = new Gauge();
+        /** Deletes on handler threads. */
+        final Gauge deletingOnHandlers = new Gauge();
+        /** Handlers running and deletes on handler threads: the running quantity. */
+        final Gauge onHandlerThreads = new Gauge();
         final AtomicInteger maxHeld = new AtomicInteger();
         private final CountDownLatch deletes = new CountDownLatch(1);
         private volatile CountDownLatch releases = new CountDownLatch(0);
@@ -246,10 +264,12 @@ class HoldBoundTest {
 
         @Override
         public void delete(Receipt receipt) {
-            AtomicInteger where = Thread.currentThread().getName().startsWith("queue-worker-settle")
-                    ? settlingThreads : deletingOnHandlers;
-            AtomicInteger max = where == settlingThreads ? maxSettlingThreads : maxOnHandlers;
-            max.accumulateAndGet(where.incrementAndGet(), Math::max);
+            boolean onSettlingThread = Thread.currentThread().getName().startsWith("queue-worker-settle");
+            Gauge where = onSettlingThread ? settling : deletingOnHandlers;
+            where.up();
+            if (!onSettlingThread) {
+                onHandlerThreads.up();
+            }
             try {
                 await(deletes);
                 delegate.delete(receipt);
@@ -257,23 +277,26 @@ class HoldBoundTest {
                     throw new AssertionError("deleted twice: " + receipt.messageId());
                 }
             } finally {
-                where.decrementAndGet();
+                where.down();
+                if (!onSettlingThread) {
+                    onHandlerThreads.down();
+                }
             }
         }
 
         @Override
         public void release(Receipt receipt, Duration delay) {
-            boolean settling = Thread.currentThread().getName().startsWith("queue-worker-settle");
-            if (settling) {
-                maxSettlingThreads.accumulateAndGet(settlingThreads.incrementAndGet(), Math::max);
+            boolean onSettlingThread = Thread.currentThread().getName().startsWith("queue-worker-settle");
+            if (onSettlingThread) {
+                settling.up();
             }
             try {
                 await(releases);
                 delegate.release(receipt, delay);
                 released.add(receipt.messageId());
             } finally {
-                if (settling) {
-                    settlingThreads.decrementAndGet();
+                if (onSettlingThread) {
+                    settling.down();
                 }
             }
         }

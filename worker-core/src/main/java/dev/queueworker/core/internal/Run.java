@@ -26,7 +26,10 @@ final class Run {
     enum Lease {
         /** Held and renewed by the lease keeper. */
         HELD,
-        /** Its final operation (delete, release, poison) is in flight on the newest receipt: not renewed, that would change the receipt. */
+        /**
+         * Its final operation (delete, release, poison) is in flight on the newest receipt: not
+         * renewed, which would change that receipt.
+         */
         SETTLING,
         /** Settled or finished: nothing more to renew. */
         DONE,

@@ -11,8 +11,9 @@ import dev.queueworker.core.internal.SlotPool;
  * <p>Slots are handed out fairly and without waste: a free slot goes to the waiting worker that
  * holds the fewest slots per unit of its weight (among equals, the one that has waited longest), so
  * a worker with one task waiting gets the next free slot however many tasks another has queued; a
- * worker alone gets every free slot. Received messages waiting for a slot stay under lease renewal
- * and count towards their worker's held messages.
+ * worker alone gets every free slot. Received messages waiting for a slot stay under lease renewal;
+ * one waiting on a handler thread counts among its worker's running ones, bounded by its
+ * concurrency.
  *
  * <pre>{@code
  * SharedSlots slots = SharedSlots.of(16);

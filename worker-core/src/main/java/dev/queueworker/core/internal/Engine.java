@@ -49,7 +49,9 @@ import org.slf4j.MDC;
  * <p>Threads: receives run on two poller threads, on the scheduler's thread after an idle wait, or on
  * a handler thread that just finished; renewals and the drain deadline run on the {@link Scheduler};
  * handlers run on a fixed pool of {@code concurrency} threads, whose queue holds the received
- * messages waiting for a slot (at most one batch).
+ * messages waiting for a slot; on a remote queue the final delete or visibility update of a finished
+ * run runs on the settling threads of {@link FinalOps}. What it holds is bounded as {@link HoldBound}
+ * says: running, waiting and settling, each under lease.
  */
 public final class Engine {
     /** The internal task type of a webhook kept on the queue for later delivery. */
@@ -88,7 +90,7 @@ public final class Engine {
     private final java.util.function.BooleanSupplier handlerIdle;
     private final SlotGate slots;
     private final FinalOps finalOps;
-    private final RunSettler.Delete deleteStep = this::delete;
+    private final RunSettler.Lane settling = this::settleOffSlot;
 
     /**
      * @param sharedSlots the slots this worker shares with others ({@code Worker.Builder.sharedSlots}),
@@ -133,7 +135,7 @@ public final class Engine {
                 maybeTerminate();
             }
         }, options, scheduler, pollerThreads, metrics, outages, jitter, log);
-        this.finalOps = new FinalOps(poller.limit(), this::engineError, run -> finish(run, () -> true));
+        this.finalOps = new FinalOps(HoldBound.of(options).settling(), this::engineError, this::end);
         new QueueDepthGauges(queue, clock).register(metrics, running::get);
     }
 
@@ -309,16 +311,17 @@ public final class Engine {
                 slots.release();
             }
             if (!handedOff) {
-                finish(run, handlerIdle);
+                end(run);
             }
+            // The run leaves its handler slot, settled or settling: its receive capacity is free.
+            poller.finished(handlerIdle);
         }
     }
 
-    /** A run is over: its capacity is free for the poll loop. */
-    private void finish(Run run, java.util.function.BooleanSupplier threadIdle) {
+    /** A run is over, settled or left: nothing more is held for it. */
+    private void end(Run run) {
         run.markDone();
         held.remove(run);
-        poller.finished(threadIdle);
         maybeTerminate();
     }
 
@@ -334,18 +337,18 @@ public final class Engine {
     }
 
     /**
-     * The delete of a completed task: here on an in-memory queue, else (receives take a round trip)
-     * handed to {@link FinalOps} so that this handler slot takes the next message.
+     * The delete or visibility update of a finished run: here on an in-memory queue, else (receives
+     * take a round trip) handed to {@link FinalOps} so that this handler slot takes the next message.
      */
-    private boolean delete(Run run, Runnable operation) {
+    private boolean settleOffSlot(Run run, Runnable operation) {
         if (poller.quickReceives()) {
             operation.run(); // an in-memory queue: no hand-off, no copy of the MDC
             return false;
         }
-        return finalOps.delete(run, operation);
+        return finalOps.settle(run, operation);
     }
 
-    /** Runs a message's task and settles it; true when its delete was handed off (see {@link FinalOps}). */
+    /** Runs a message's task and settles it; true when its final operation was handed off (see {@link FinalOps}). */
     private boolean handle(Run run) {
         QueueMessage message = run.message;
         MessageCodec.Decoded decoded;
@@ -361,8 +364,7 @@ public final class Engine {
             return false;
         }
         if (decoded.taskType().equals(WEBHOOK_TASK_TYPE)) {
-            redeliverWebhook(run, decoded);
-            return false;
+            return redeliverWebhook(run, decoded);
         }
         String url = decoded.webhookUrl() != null ? decoded.webhookUrl() : options.defaultWebhookUrl();
         Task task = new Task(decoded.taskId(), decoded.taskType(), decoded.payload(), url, run.context.attempt(),
@@ -402,23 +404,25 @@ public final class Engine {
         if (decision instanceof Poison poison) {
             settler.poison(run, ref, poison);
         } else if (decision instanceof Decision.Retry retry) {
-            settler.retry(run, task, failure, retry, duration);
+            return settler.retry(run, task, failure, retry, duration, settling);
         } else {
-            return settler.complete(run, task, result, duration, deleteStep);
+            return settler.complete(run, task, result, duration, settling);
         }
         return false;
     }
 
-    private void redeliverWebhook(Run run, MessageCodec.Decoded decoded) {
+    /** Delivers a kept webhook; true when its final operation was handed off. */
+    private boolean redeliverWebhook(Run run, MessageCodec.Decoded decoded) {
         WebhookEvent event;
         try {
             event = WebhookOutbox.readStored(decoded.payload());
         } catch (IllegalArgumentException e) {
             settler.poisonWebhook(run, decoded.taskId(), policy.unreadableWebhook(e));
-            return;
+            return false;
         }
         WebhookDelivery delivery = outbox.deliver(event);
-        settler.redelivered(run, event.taskId(), delivery, policy.afterRedelivery(run.context.attempt(), delivery));
+        return settler.redelivered(run, event.taskId(), delivery,
+                policy.afterRedelivery(run.context.attempt(), delivery), settling);
     }
 
     private void progress(Run run, double fraction, String text) {

@@ -14,7 +14,9 @@ import org.slf4j.Logger;
  * Keeps every held message hidden: one sweep every sixth of the visibility timeout renews each lease
  * with half of it or less left, so a renewal that fails still leaves time for another. One sweep
  * for all messages costs less than a timer per message, which would sit on the per-task hot path.
- * A lease found lost cancels its run: another worker may hold the message now.
+ * A lease found lost cancels its run: another worker may hold the message now. A run whose final
+ * operation is in flight ({@link Run.Lease#SETTLING}) is skipped, not waited for: that operation
+ * uses the receipt a renewal would replace, and one slow delete must not hold up every renewal.
  */
 final class LeaseKeeper {
     private static final Duration SHORTEST_SWEEP = Duration.ofMillis(100);

@@ -19,13 +19,15 @@ import org.slf4j.Logger;
  * Decides when to receive and how many messages to ask for, so that handler slots rarely wait for a
  * receive and the worker never holds more than it may.
  *
- * <p><b>Capacity.</b> The loop holds at most {@code concurrency + prefetch} messages (running,
- * waiting for a slot, or asked for by a receive in flight), where {@code prefetch} is one batch:
- * {@code min(maxMessages, 2 × concurrency)}. Each receive reserves what it asks for; each
- * finished message gives one back. As in the Azure Functions queue trigger (batchSize,
- * newBatchThreshold), a new receive starts while handlers still run, as soon as half a batch of
- * capacity is free; unlike it, up to {@link #MAX_RECEIVES_IN_FLIGHT} receives may be in flight while
- * messages flow, which hides the round trip of a slow link.
+ * <p><b>Capacity</b> ({@link HoldBound}). The loop keeps the worker's receive bound: messages
+ * running or waiting for a slot (received, or asked for by a receive in flight) are at most
+ * {@code slots + batch}, where {@code batch} is {@code min(maxMessages, 2 × concurrency)}; with
+ * every slot busy, at most one batch waits. Each receive reserves what it asks for; each message
+ * that leaves its handler slot gives one back, also when its final delete or visibility update is
+ * still in flight ({@link FinalOps} bounds those). As in the Azure Functions queue trigger
+ * (batchSize, newBatchThreshold), a new receive starts while handlers still run, as soon as half a
+ * batch of capacity is free; unlike it, up to {@link #MAX_RECEIVES_IN_FLIGHT} receives may be in
+ * flight while messages flow, which hides the round trip of a slow link.
  *
  * <p><b>States</b> ({@link Mode}): {@code PROBING} runs one receive at a time (at start, after a
  * timer); a receive that returns messages makes it {@code FLOWING}; an empty or failed receive with
@@ -107,20 +109,18 @@ final class PollLoop {
         this.minInterval = options.minPollingInterval();
         this.maxInterval = options.pollingInterval();
         this.batch = options.maxMessages();
-        // One batch ahead, but never more than twice the slots: long tasks should not pile up here
-        // while other workers have free slots.
-        int prefetch = Math.min(options.maxMessages(), 2 * options.concurrency());
-        this.threshold = Math.max(1, prefetch / 2);
-        this.limit = options.concurrency() + prefetch;
+        HoldBound bound = HoldBound.of(options);
+        this.threshold = bound.receiveThreshold();
+        this.limit = bound.receiveCapacity();
         this.capacity = new Semaphore(limit);
     }
 
-    /** The most messages held at once: handler slots plus one batch. */
+    /** The most messages running or waiting at once: handler slots plus one batch. */
     int limit() {
         return limit;
     }
 
-    /** Messages held now, or asked for by receives in flight. */
+    /** Messages running or waiting now, or asked for by receives in flight. */
     int held() {
         return limit - capacity.availablePermits();
     }
@@ -158,9 +158,10 @@ final class PollLoop {
     }
 
     /**
-     * A held message is finished: its capacity is free again. May start a receive: on this thread
-     * when it has nothing else to run ({@code handlerIdle}) or when receives are quick (a
-     * hand-off would cost more than the receive), else on a poller thread.
+     * A message left its handler slot (finished, or its final operation handed off): its capacity is
+     * free again. May start a receive: on this thread when it has nothing else to run
+     * ({@code handlerIdle}) or when receives are quick (a hand-off would cost more than the
+     * receive), else on a poller thread.
      */
     void finished(BooleanSupplier handlerIdle) {
         capacity.release();

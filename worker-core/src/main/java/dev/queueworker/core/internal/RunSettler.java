@@ -48,16 +48,19 @@ final class RunSettler {
         this.log = log;
     }
 
-    /** Where a final delete runs: on the calling thread ({@link #HERE}) or handed off (see {@link FinalOps}). */
-    interface Delete {
+    /**
+     * Where the final delete or visibility update of a finished run runs: on the calling thread
+     * ({@link #HERE}) or handed off to the settling threads ({@link FinalOps}).
+     */
+    interface Lane {
         /** The calling thread runs it. */
-        Delete HERE = (run, operation) -> {
+        Lane HERE = (run, operation) -> {
             operation.run();
             return false;
         };
 
         /**
-         * Runs or hands off {@code operation}, the delete of {@code run} and what follows it.
+         * Runs or hands off {@code operation}, the final queue operation of {@code run} and what follows it.
          *
          * @return true when handed off: the run ends when the operation is done, on another thread
          */
@@ -66,15 +69,15 @@ final class RunSettler {
 
     /** Success: a {@code completed} webhook where a URL is known, then the message is deleted. */
     void complete(Run run, Task task, TaskResult result, Duration duration) {
-        complete(run, task, result, duration, Delete.HERE);
+        complete(run, task, result, duration, Lane.HERE);
     }
 
     /**
-     * As {@link #complete(Run, Task, TaskResult, Duration)}, with the delete run by {@code delete}.
+     * As {@link #complete(Run, Task, TaskResult, Duration)}, with the delete run in {@code lane}.
      *
      * @return true when the delete was handed off (the run ends later, on another thread)
      */
-    boolean complete(Run run, Task task, TaskResult result, Duration duration, Delete delete) {
+    boolean complete(Run run, Task task, TaskResult result, Duration duration, Lane lane) {
         TaskRef ref = TaskRef.of(task);
         WebhookEvent event = null;
         Optional<Poison> notTaken = Optional.empty();
@@ -92,7 +95,7 @@ final class RunSettler {
             }
             return false;
         }
-        return delete.run(run, () -> {
+        return lane.run(run, () -> {
             if (settle(run, queue::delete)) {
                 completed(task, result, duration);
             }
@@ -107,14 +110,26 @@ final class RunSettler {
 
     /** A transient failure: the message is visible again after {@code retry}'s delay. */
     void retry(Run run, Task task, Throwable failure, Decision.Retry retry, Duration duration) {
+        retry(run, task, failure, retry, duration, Lane.HERE);
+    }
+
+    /**
+     * As {@link #retry(Run, Task, Throwable, Decision.Retry, Duration)}, with the visibility update run
+     * in {@code lane}.
+     *
+     * @return true when it was handed off (the run ends later, on another thread)
+     */
+    boolean retry(Run run, Task task, Throwable failure, Decision.Retry retry, Duration duration, Lane lane) {
         Duration delay = retry.delay();
-        if (!settle(run, r -> queue.release(r, delay))) {
-            return;
-        }
-        metrics.task(task.type(), Outcome.RETRIED, duration);
-        log.warn("Task {} failed on attempt {} of {}; retrying in {}: {}", task.id(), task.attempt(), maxDequeueCount,
-                delay, OutcomePolicy.describe(failure));
-        listener.taskRetryScheduled(task, failure, delay);
+        return lane.run(run, () -> {
+            if (!settle(run, r -> queue.release(r, delay))) {
+                return;
+            }
+            metrics.task(task.type(), Outcome.RETRIED, duration);
+            log.warn("Task {} failed on attempt {} of {}; retrying in {}: {}", task.id(), task.attempt(),
+                    maxDequeueCount, delay, OutcomePolicy.describe(failure));
+            listener.taskRetryScheduled(task, failure, delay);
+        });
     }
 
     /**
@@ -142,17 +157,25 @@ final class RunSettler {
         listener.messagePoisoned(ref.task(), envelope);
     }
 
-    /** A kept outcome ({@code queue-worker.webhook}) was tried again; {@code decision} says what follows. */
-    void redelivered(Run run, String taskId, WebhookDelivery delivery, Decision decision) {
+    /**
+     * A kept outcome ({@code queue-worker.webhook}) was tried again; {@code decision} says what follows,
+     * its delete or visibility update run in {@code lane}.
+     *
+     * @return true when that was handed off (the run ends later, on another thread)
+     */
+    boolean redelivered(Run run, String taskId, WebhookDelivery delivery, Decision decision, Lane lane) {
         if (decision instanceof Decision.Poison poison) {
             poisonWebhook(run, taskId, poison);
-        } else if (decision instanceof Decision.Retry retry) {
-            if (settle(run, r -> queue.release(r, retry.delay()))) {
-                log.error("Webhook failed: {}; kept on the queue, next try in {}", delivery.detail(), retry.delay());
-            }
-        } else {
-            settle(run, queue::delete);
+            return false;
         }
+        if (decision instanceof Decision.Retry retry) {
+            return lane.run(run, () -> {
+                if (settle(run, r -> queue.release(r, retry.delay()))) {
+                    log.error("Webhook failed: {}; kept on the queue, next try in {}", delivery.detail(), retry.delay());
+                }
+            });
+        }
+        return lane.run(run, () -> settle(run, queue::delete));
     }
 
     /** Poisons an internal webhook message: no webhook about a webhook. */

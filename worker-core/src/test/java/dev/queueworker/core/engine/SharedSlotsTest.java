@@ -74,6 +74,8 @@ class SharedSlotsTest {
         try (Worker a = worker(queueA, handlerA, slots)) {
             handlerA.awaitStarted(1, DEADLINE);
             Worker b = worker(queueB, handlerB, slots);
+            // Its first receive found nothing; only then is its idle timer set for the clock to reach.
+            assertThat(b.awaitPollerWaiting(DEADLINE)).isTrue();
             queueB.send(block("b-0"), Duration.ZERO);
             time.advance(INTERVAL);
             awaitUntil(() -> slots.waiting() == 1, "b's task waits for a slot");

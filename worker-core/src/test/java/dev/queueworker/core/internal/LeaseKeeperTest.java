@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
 /** The one renewal sweep, on the in-memory queue and a manual clock. */
@@ -83,6 +86,38 @@ class LeaseKeeperTest {
         assertThat(run.context.isCancelled()).isTrue();
         assertThat(leasesLost).hasValue(1);
         assertThat(meters.get("queueworker.tasks").tag("outcome", "lease_lost").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    @Timeout(30) // a sweep that waited for the delete would hang here
+    void aRunWhoseDeleteIsInFlightIsSkippedNotWaitedFor() throws Exception {
+        queue.send("{\"task_type\":\"echo\"}", Duration.ZERO);
+        Run run = run(queue.receive(1, VISIBILITY).get(0));
+        held.add(run);
+        var receipt = run.receipt();
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
+        Thread settling = new Thread(() -> run.settle(r -> {
+            inFlight.countDown();
+            try {
+                gate.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            queue.delete(r);
+        }));
+        settling.start();
+        assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
+        keeper.start();
+
+        time.advance(Duration.ofSeconds(20)); // the sweeps run on this thread
+        assertThat(run.lease()).isEqualTo(Run.Lease.SETTLING);
+        assertThat(run.receipt()).as("not renewed: the delete in flight uses this receipt").isEqualTo(receipt);
+
+        gate.countDown();
+        settling.join(10_000);
+        assertThat(run.lease()).isEqualTo(Run.Lease.DONE);
+        assertThat(queue.approximateDepth()).isZero();
     }
 
     @Test

@@ -54,7 +54,8 @@ final class OutcomePolicy {
 
     /**
      * After the handler ran: success completes; a {@link PermanentException}, or any failure on the
-     * last allowed attempt, is poison; anything else retries after a backoff growing with the attempt.
+     * last allowed attempt, is poison; anything else retries after a backoff growing with the attempt,
+     * or after the delay a {@link RetryableException#retryAfter()} asks for.
      *
      * @param failure null when the handler returned normally
      */
@@ -68,6 +69,9 @@ final class OutcomePolicy {
         if (attempt >= options.maxDequeueCount()) {
             return new Poison("failed " + attempt + " times (maxDequeueCount is " + options.maxDequeueCount()
                     + "); last error: " + describe(failure), failure.getClass().getSimpleName());
+        }
+        if (failure instanceof RetryableException retryable && retryable.retryAfter().isPresent()) {
+            return new Decision.Retry(retryable.retryAfter().get());
         }
         return new Decision.Retry(Backoff.retryDelay(attempt, options.retryBaseDelay(), options.retryMaxDelay(), random));
     }

@@ -23,6 +23,7 @@ class RetryTest {
     private static final Duration POLL = Duration.ofSeconds(5);
 
     private final AtomicInteger flakyRuns = new AtomicInteger();
+    private final AtomicInteger laterRuns = new AtomicInteger();
 
     @RegisterExtension
     final EngineHarness worker = EngineHarness.withHandlers(
@@ -36,6 +37,20 @@ class RetryTest {
                 public TaskResult handle(Task task, TaskContext context) {
                     if (flakyRuns.incrementAndGet() <= 2) {
                         throw new RetryableException("upstream answered 503");
+                    }
+                    return TaskResult.of(TaskResult.newData().put("attempt", context.attempt()));
+                }
+            },
+            new TaskHandler() {
+                @Override
+                public String taskType() {
+                    return "later";
+                }
+
+                @Override
+                public TaskResult handle(Task task, TaskContext context) {
+                    if (laterRuns.incrementAndGet() == 1) {
+                        throw new RetryableException("over today's budget", Duration.ofHours(6));
                     }
                     return TaskResult.of(TaskResult.newData().put("attempt", context.attempt()));
                 }
@@ -74,6 +89,20 @@ class RetryTest {
         assertThat(hook.body().get("attempt").asInt()).isEqualTo(3);
         assertThat(hook.signatureValid()).isTrue();
         assertThat(worker.queue().approximateDepth()).isZero();
+    }
+
+    @Test
+    void aFailureThatSaysWhenToRetryIsRetriedThenInsteadOfAfterTheBackoff() {
+        String id = worker.submit(aTaskMessage("later").taskId("later-1"));
+
+        RetryScheduled retry = worker.events().await(RetryScheduled.class, r -> r.task().attempt() == 1,
+                Duration.ofSeconds(10));
+        worker.advance(retry.delay().plus(POLL));
+        TaskResult result = worker.awaitCompleted(id);
+
+        assertThat(retry.delay()).isEqualTo(Duration.ofHours(6));
+        assertThat(result.data().get("attempt").asInt()).isEqualTo(2);
+        assertThat(laterRuns).hasValue(2);
     }
 
     @Test

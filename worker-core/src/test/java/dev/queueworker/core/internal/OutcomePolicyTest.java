@@ -32,6 +32,15 @@ class OutcomePolicyTest {
     }
 
     @Test
+    void aTransientFailureThatKnowsWhenToRetryIsRetriedThenAndStillCountsAsAnAttempt() {
+        RetryableException overBudget = new RetryableException("over budget until midnight", Duration.ofHours(5));
+
+        assertThat(policy.afterRun(1, overBudget)).isEqualTo(new Retry(Duration.ofHours(5)));
+        assertThat(policy.afterRun(3, overBudget)).isEqualTo(new Poison(
+                "failed 3 times (maxDequeueCount is 3); last error: over budget until midnight", "RetryableException"));
+    }
+
+    @Test
     void aFailureOnTheLastAttemptIsPoisonNamingTheCountAndTheError() {
         Decision decision = policy.afterRun(3, new IllegalStateException("disk on fire"));
 

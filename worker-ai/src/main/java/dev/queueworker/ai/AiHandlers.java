@@ -6,7 +6,10 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.queueworker.ai.internal.Embeddings;
 import dev.queueworker.ai.internal.budget.ApiBudgets;
+import dev.queueworker.ai.internal.budget.DailyTokenBudget;
+import dev.queueworker.ai.internal.store.PgVectorChunkStore;
 import dev.queueworker.api.TaskHandler;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -34,12 +37,17 @@ public final class AiHandlers implements AutoCloseable {
         this.embeddings = embeddings;
         this.store = store;
         this.clientId = settings.clientId();
+        TokenBudget budget = dailyBudget(settings, store);
         TikaParser parser = TikaParser.builder().maxBytes(settings.maxBytes()).maxCharacters(settings.maxCharacters())
                 .parseTimeout(settings.parseTimeout()).build();
         this.ingest = IngestHandler.builder().clientId(settings.clientId()).blobNameTemplate(settings.blobNameTemplate())
                 .documentParser(parser).embeddingModel(embeddings.model()).embeddingModelName(embeddings.name())
                 .dimension(embeddings.dimension()).embeddingBatchSize(settings.embeddingBatchSize())
-                .split(settings.chunkSize(), settings.chunkOverlap(), embeddings.tokens()).chunkStore(store).build();
+                .split(settings.chunkSize(), settings.chunkOverlap(), embeddings.tokens()).chunkStore(store)
+                // the in-process model calls no API: only OpenAI's embeddings count against the day
+                .tokenBudget(settings.embeddingProvider() == AiSettings.EmbeddingProvider.OPENAI
+                        ? budget : TokenBudget.UNLIMITED)
+                .build();
         SummarizeHandler.Builder summarizer = SummarizeHandler.builder().blobNameTemplate(settings.blobNameTemplate())
                 .documentParser(parser);
         if (settings.summarizer() == AiSettings.Summarizer.LLM) {
@@ -51,9 +59,26 @@ public final class AiHandlers implements AutoCloseable {
                     .httpClientBuilder(ApiBudgets.httpClientBuilder(settings)) // the key's budget, shared
                     .maxRetries(1)
                     .build())
-                    .chatModelName(settings.openAiModel()).parallelism(settings.summarizeParallelism());
+                    .chatModelName(settings.openAiModel()).parallelism(settings.summarizeParallelism())
+                    .tokenBudget(budget);
         }
         this.summarize = summarizer.build();
+    }
+
+    /**
+     * The client's tokens per day, when set: counted in the pgvector store's database, shared by the
+     * client's workers on it, or else in {@code dataDir}, by this process alone.
+     */
+    private static TokenBudget dailyBudget(AiSettings settings, ChunkStore store) {
+        if (settings.openAiTokensPerDay() == 0) {
+            return TokenBudget.UNLIMITED;
+        }
+        if (store instanceof PgVectorChunkStore pgvector) {
+            return new DailyTokenBudget(settings.clientId(), settings.openAiTokensPerDay(), settings.openAiOverBudget(),
+                    pgvector.tokenLedger(settings.clientId()), Clock.systemUTC(), Math::random);
+        }
+        return TokenBudget.daily(settings.clientId(), settings.openAiTokensPerDay(), settings.openAiOverBudget(),
+                settings.dataDir());
     }
 
     /**

@@ -68,6 +68,8 @@ public final class AiSettings {
     private final int openAiRequestsPerMinute;
     private final long openAiTokensPerMinute;
     private final Duration openAiMaxWait;
+    private final long openAiTokensPerDay;
+    private final TokenBudget.OverBudget openAiOverBudget;
     private final Summarizer summarizer;
     private final Integer chunkSize;
     private final Integer chunkOverlap;
@@ -95,6 +97,8 @@ public final class AiSettings {
         this.openAiRequestsPerMinute = b.openAiRequestsPerMinute;
         this.openAiTokensPerMinute = b.openAiTokensPerMinute;
         this.openAiMaxWait = b.openAiMaxWait;
+        this.openAiTokensPerDay = b.openAiTokensPerDay;
+        this.openAiOverBudget = b.openAiOverBudget;
         this.summarizer = b.summarizer != null ? b.summarizer
                 : b.openAiApiKey != null ? Summarizer.LLM : Summarizer.EXTRACTIVE;
         this.chunkSize = b.chunkSize;
@@ -186,6 +190,20 @@ public final class AiSettings {
         return openAiMaxWait;
     }
 
+    /**
+     * {@code openAiTokensPerDay}: the client's model tokens per UTC day, counted in the pgvector
+     * database when chunks are stored there, else in {@code dataDir} by each process (see
+     * {@link TokenBudget#daily}); 0 (the default) for no daily budget.
+     */
+    public long openAiTokensPerDay() {
+        return openAiTokensPerDay;
+    }
+
+    /** {@code openAiOverBudget}: what a task that would call the model does once the day is spent; default WAIT. */
+    public TokenBudget.OverBudget openAiOverBudget() {
+        return openAiOverBudget;
+    }
+
     public Summarizer summarizer() {
         return summarizer;
     }
@@ -252,7 +270,8 @@ public final class AiSettings {
                 + ", openAiEmbeddingModel=" + openAiEmbeddingModel + ", openAiEmbeddingDimensions="
                 + openAiEmbeddingDimensions + ", openAiModel=" + openAiModel + ", openAiRequestsPerMinute="
                 + openAiRequestsPerMinute + ", openAiTokensPerMinute=" + openAiTokensPerMinute + ", openAiMaxWait="
-                + openAiMaxWait + ", summarizer=" + summarizer
+                + openAiMaxWait + ", openAiTokensPerDay=" + openAiTokensPerDay + ", openAiOverBudget="
+                + openAiOverBudget + ", summarizer=" + summarizer
                 + ", chunkSize=" + chunkSize() + ", chunkOverlap=" + chunkOverlap() + ", embeddingBatchSize="
                 + embeddingBatchSize + ", maxBytes=" + maxBytes + ", maxCharacters=" + maxCharacters
                 + ", parseTimeout=" + parseTimeout + ", vectorStore=" + vectorStore + ", databaseUrl="
@@ -294,6 +313,8 @@ public final class AiSettings {
         private int openAiRequestsPerMinute;
         private long openAiTokensPerMinute;
         private Duration openAiMaxWait = Duration.ofMinutes(2);
+        private long openAiTokensPerDay;
+        private TokenBudget.OverBudget openAiOverBudget = TokenBudget.OverBudget.WAIT;
         private Summarizer summarizer;
         private Integer chunkSize;
         private Integer chunkOverlap;
@@ -384,6 +405,22 @@ public final class AiSettings {
                 throw new IllegalArgumentException("'openAiMaxWait' must be at most 1h, was " + wait);
             }
             this.openAiMaxWait = wait;
+            return this;
+        }
+
+        /** {@code openAiTokensPerDay}: 0 (no daily budget) to 10,000,000,000,000. */
+        public Builder openAiTokensPerDay(long tokens) {
+            if (tokens < 0 || tokens > 10_000_000_000_000L) {
+                throw new IllegalArgumentException("'openAiTokensPerDay' must be 0 (no daily budget) to"
+                        + " 10000000000000, was " + tokens);
+            }
+            this.openAiTokensPerDay = tokens;
+            return this;
+        }
+
+        /** {@code openAiOverBudget}: WAIT (default) or FAIL. */
+        public Builder openAiOverBudget(TokenBudget.OverBudget overBudget) {
+            this.openAiOverBudget = Objects.requireNonNull(overBudget, "'openAiOverBudget'");
             return this;
         }
 

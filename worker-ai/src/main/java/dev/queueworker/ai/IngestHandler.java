@@ -99,6 +99,7 @@ public final class IngestHandler implements TaskHandler {
     private final int dimension;
     private final ChunkStore store;
     private final DocumentSplitter splitter;
+    private final TokenBudget budget;
 
     private IngestHandler(Builder b, DocumentParser parser, String modelName, int dimension,
             DocumentSplitter splitter) {
@@ -110,6 +111,7 @@ public final class IngestHandler implements TaskHandler {
         this.dimension = dimension;
         this.store = b.chunkStore;
         this.splitter = splitter;
+        this.budget = b.tokenBudget;
     }
 
     /** A builder: {@link Builder#embeddingModel} and {@link Builder#chunkStore} are required. */
@@ -196,7 +198,9 @@ public final class IngestHandler implements TaskHandler {
                 && store.count(document) == segments.size();
         ChunkEmbedder.Embedded embedded = ChunkEmbedder.Embedded.NONE;
         if (!unchanged) {
+            budget.admit();
             embedded = embedder.embed(document, ids, segments, context);
+            budget.spent(embedded.usage().total());
             context.throwIfCancelled();
             store.replace(document, ids, embedded.vectors(), segments);
         }
@@ -281,8 +285,18 @@ public final class IngestHandler implements TaskHandler {
         private int chunkSize = 2_000;
         private int chunkOverlap = 200;
         private TokenCountEstimator tokens;
+        private TokenBudget tokenBudget = TokenBudget.UNLIMITED;
 
         private Builder() {
+        }
+
+        /**
+         * The client's allowance of model tokens, asked before a changed document is embedded and
+         * told the tokens spent; default {@link TokenBudget#UNLIMITED}. An unchanged document passes.
+         */
+        public Builder tokenBudget(TokenBudget budget) {
+            this.tokenBudget = Objects.requireNonNull(budget, "'tokenBudget' cannot be null.");
+            return this;
         }
 
         /**

@@ -48,11 +48,14 @@ public final class SummarizeHandler implements TaskHandler, AutoCloseable {
     private final String blobNameTemplate;
     private final DocumentParser parser;
     private final Summarizer summarizer;
+    private final TokenBudget budget;
 
-    private SummarizeHandler(String blobNameTemplate, DocumentParser parser, Summarizer summarizer) {
+    private SummarizeHandler(String blobNameTemplate, DocumentParser parser, Summarizer summarizer,
+                             TokenBudget budget) {
         this.blobNameTemplate = blobNameTemplate;
         this.parser = parser;
         this.summarizer = summarizer;
+        this.budget = budget;
     }
 
     /** A builder; without a chat model, summaries are extractive. */
@@ -107,8 +110,10 @@ public final class SummarizeHandler implements TaskHandler, AutoCloseable {
         context.throwIfCancelled();
         context.reportProgress(0.2, "summarizing " + parsed.characters() + " characters");
 
+        budget.admit();
         Summary summary = summarizer.summarize(parsed.text(), new SummaryRequest(maxWords, instructions),
                 context::isCancelled);
+        budget.spent(summary.usage().total());
         ObjectNode data = TaskResult.newData()
                 .put("summary", summary.text())
                 .put("method", summary.method())
@@ -147,8 +152,18 @@ public final class SummarizeHandler implements TaskHandler, AutoCloseable {
         private ChatModel chatModel;
         private String chatModelName;
         private int parallelism = 4;
+        private TokenBudget tokenBudget = TokenBudget.UNLIMITED;
 
         private Builder() {
+        }
+
+        /**
+         * The client's allowance of model tokens, asked before the chat model is called and told the
+         * tokens spent; default {@link TokenBudget#UNLIMITED}. Extractive summaries never ask.
+         */
+        public Builder tokenBudget(TokenBudget budget) {
+            this.tokenBudget = Objects.requireNonNull(budget, "'tokenBudget' cannot be null.");
+            return this;
         }
 
         /** How a task's document is named in the store (see {@link DocumentNames}); null for {@code {filename}}. */
@@ -196,7 +211,7 @@ public final class SummarizeHandler implements TaskHandler, AutoCloseable {
                             .modelName(chatModelName != null ? chatModelName : chatModel.getClass().getSimpleName())
                             .parallelism(parallelism).build();
             return new SummarizeHandler(blobNameTemplate, documentParser != null ? documentParser : TikaParser.create(),
-                    summarizer);
+                    summarizer, chatModel == null ? TokenBudget.UNLIMITED : tokenBudget);
         }
     }
 }

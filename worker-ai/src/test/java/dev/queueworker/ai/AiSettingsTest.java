@@ -89,4 +89,19 @@ class AiSettingsTest {
         assertThatThrownBy(() -> AiSettings.builder().openAiMaxWait(Duration.ofHours(2)))
                 .hasMessage("'openAiMaxWait' must be at most 1h, was PT2H");
     }
+
+    @Test
+    void theDailyTokensDefaultToNoneAndWaitingAndAreChecked() {
+        AiSettings defaults = AiSettings.builder().build();
+        AiSettings set = AiSettings.builder().openAiTokensPerDay(5_000_000)
+                .openAiOverBudget(TokenBudget.OverBudget.FAIL).build();
+
+        assertThat(defaults.openAiTokensPerDay()).isZero();
+        assertThat(defaults.openAiOverBudget()).isEqualTo(TokenBudget.OverBudget.WAIT);
+        assertThat(set.openAiTokensPerDay()).isEqualTo(5_000_000);
+        assertThat(set.toString()).contains("openAiTokensPerDay=5000000", "openAiOverBudget=FAIL");
+        assertThatThrownBy(() -> AiSettings.builder().openAiTokensPerDay(-1))
+                .hasMessage("'openAiTokensPerDay' must be 0 (no daily budget) to 10000000000000, was -1");
+        assertThatThrownBy(() -> AiSettings.builder().openAiOverBudget(null)).hasMessageContaining("'openAiOverBudget'");
+    }
 }

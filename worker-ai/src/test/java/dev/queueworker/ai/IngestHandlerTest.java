@@ -233,6 +233,40 @@ class IngestHandlerTest {
     }
 
     @Test
+    void aClientOverItsDailyTokensWaitsForTomorrowWhileAnUnchangedDocumentStillPasses() {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers remote = AiHandlers.create(AiSettings.builder().clientId("frugal")
+                        .openAiApiKey("sk-test-frugal").openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                        .summarizer(AiSettings.Summarizer.EXTRACTIVE).openAiTokensPerDay(1)
+                        .dataDir(dataDir.resolve("frugal")).build())) {
+            put("first.txt", paragraphs(2));
+            put("second.txt", paragraphs(3));
+            TestTaskContext context = new TestTaskContext(documents, 1);
+            TaskResult first = remote.ingest().handle(task("first.txt", "r").build(), context);
+            int sent = openAi.requestCount(FakeOpenAiServer.EMBEDDINGS);
+
+            assertThatThrownBy(() -> remote.ingest().handle(task("second.txt", "r").build(), context))
+                    .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.retryAfter().orElseThrow())
+                            .isPositive().isLessThanOrEqualTo(Duration.ofDays(1).plusMinutes(1)))
+                    .hasMessageContaining("client 'frugal' has spent "
+                            + first.data().at("/usage/embedding_tokens").asLong() + " of its 1 model tokens");
+            assertThat(openAi.requestCount(FakeOpenAiServer.EMBEDDINGS)).isEqualTo(sent); // nothing sent
+            TaskResult again = remote.ingest().handle(task("first.txt", "r").build(), context);
+            assertThat(again.data().get("unchanged").asBoolean()).isTrue();
+        }
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers failing = AiHandlers.create(AiSettings.builder().clientId("frugal")
+                        .openAiApiKey("sk-test-frugal").openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                        .summarizer(AiSettings.Summarizer.EXTRACTIVE).openAiTokensPerDay(1)
+                        .openAiOverBudget(TokenBudget.OverBudget.FAIL).dataDir(dataDir.resolve("frugal")).build())) {
+            // the day's count was kept in the data directory: a new process is over the allowance too
+            assertThatThrownBy(() -> failing.ingest().handle(task("second.txt", "r").build(),
+                    new TestTaskContext(documents, 1))).isInstanceOf(PermanentException.class)
+                    .hasMessageContaining("('openAiTokensPerDay')");
+        }
+    }
+
+    @Test
     void aReingestSendsOnlyTheChangedChunksToTheModel() {
         try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
                 AiHandlers remote = AiHandlers.create(AiSettings.builder().clientId("reuse")

@@ -3,7 +3,9 @@ package dev.queueworker.ai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.queueworker.ai.testing.FakeOpenAiServer;
 import dev.queueworker.ai.testing.TestDatabase;
+import dev.queueworker.api.RetryableException;
 import dev.queueworker.api.TaskResult;
 import dev.queueworker.core.InMemoryDocumentStore;
 import dev.queueworker.test.TestTaskContext;
@@ -147,6 +149,42 @@ class PgVectorIngestTest {
         assertThatThrownBy(() -> handlers(table)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'pgvectorTable'").hasMessageContaining("1536").hasMessageContaining("384");
         assertThat(rows(table)).isEmpty();
+    }
+
+    @Test
+    void theWorkersOfAClientOnOneDatabaseCountAgainstOneDailyAllowanceAndAnotherClientHasItsOwn() throws Exception {
+        put("a.txt", IngestHandlerTest.paragraphs(2));
+        put("b.txt", IngestHandlerTest.paragraphs(3));
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers one = budgeted(openAi, "alpha");
+                AiHandlers two = budgeted(openAi, "alpha");
+                AiHandlers beta = budgeted(openAi, "beta")) {
+            long spent = ingest(one, "a.txt").data().at("/usage/embedding_tokens").asLong();
+
+            assertThatThrownBy(() -> ingest(two, "b.txt")).isInstanceOf(RetryableException.class)
+                    .hasMessageContaining("client 'alpha' has spent " + spent + " of its 1 model tokens");
+            long betaSpent = ingest(beta, "b.txt").data().at("/usage/embedding_tokens").asLong();
+
+            try (Connection c = connect(); Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT client_id, tokens FROM " + table + "_token_usage"
+                            + " WHERE day = (now() AT TIME ZONE 'UTC')::date ORDER BY client_id")) {
+                List<String> counted = new ArrayList<>();
+                while (r.next()) {
+                    counted.add(r.getString(1) + "=" + r.getLong(2));
+                }
+                assertThat(counted).containsExactly("alpha=" + spent, "beta=" + betaSpent);
+            }
+        } finally {
+            TestDatabase.dropTable(table + "_token_usage");
+        }
+    }
+
+    /** A worker of {@code clientId} embedding through the fake OpenAI server, with 1 token per day. */
+    private AiHandlers budgeted(FakeOpenAiServer openAi, String clientId) {
+        return AiHandlers.create(AiSettings.builder().clientId(clientId).openAiApiKey("sk-test-daily")
+                .openAiApiBase(openAi.baseUrl()).openAiEmbeddingDimensions(16)
+                .summarizer(AiSettings.Summarizer.EXTRACTIVE).openAiTokensPerDay(1)
+                .databaseUrl(TestDatabase.urlString()).pgvectorTable(table).build());
     }
 
     private AiHandlers handlers(String tableName) {

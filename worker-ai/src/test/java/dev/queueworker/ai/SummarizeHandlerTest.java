@@ -12,8 +12,11 @@ import dev.queueworker.test.TestTaskContext;
 import dev.queueworker.test.TestTasks;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +81,32 @@ class SummarizeHandlerTest {
             assertThatThrownBy(() -> summarize(ai, TestTasks.aTask("summarize").payload("filename", "bees.txt")
                     .payload("document_set", "nature"))).isInstanceOf(RetryableException.class)
                     .hasMessageContaining("rate limited (429)");
+        }
+    }
+
+    @Test
+    void anLlmSummaryCountsAgainstTheDailyTokensAndAnExtractiveOneNever() throws Exception {
+        put("bees.txt", IngestHandlerTest.paragraphs(5));
+        Path spent = Files.createDirectories(dataDir.resolve("thrifty-extractive"));
+        Files.writeString(spent.resolve("token-usage.json"), "{\"client_id\":\"thrifty\",\"day\":\""
+                + LocalDate.now(ZoneOffset.UTC) + "\",\"tokens\":5}");
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start(16);
+                AiHandlers ai = AiHandlers.create(AiSettings.builder().clientId("thrifty").openAiApiKey("sk-test")
+                        .openAiApiBase(openAi.baseUrl()).embeddingProvider(AiSettings.EmbeddingProvider.LOCAL)
+                        .openAiTokensPerDay(1).openAiOverBudget(TokenBudget.OverBudget.FAIL)
+                        .dataDir(dataDir.resolve("thrifty")).build());
+                AiHandlers extractive = AiHandlers.create(AiSettings.builder().clientId("thrifty")
+                        .summarizer(AiSettings.Summarizer.EXTRACTIVE).openAiTokensPerDay(1)
+                        .openAiOverBudget(TokenBudget.OverBudget.FAIL).dataDir(spent).build())) {
+            openAi.scriptChatAnswers("Bees dance.");
+            summarize(ai, TestTasks.aTask("summarize").payload("filename", "bees.txt").payload("document_set", "n"));
+
+            assertThatThrownBy(() -> summarize(ai, TestTasks.aTask("summarize").payload("filename", "bees.txt")
+                    .payload("document_set", "n"))).isInstanceOf(PermanentException.class)
+                    .hasMessageContaining("client 'thrifty' has spent");
+            assertThat(openAi.requests(FakeOpenAiServer.CHAT_COMPLETIONS)).hasSize(1);
+            assertThat(summarize(extractive, TestTasks.aTask("summarize").payload("filename", "bees.txt")
+                    .payload("document_set", "n")).data().get("method").asText()).isEqualTo("extractive");
         }
     }
 

@@ -44,6 +44,11 @@ public record ModelUsage(long promptTokens, long completionTokens, long embeddin
         return usage == null ? NONE : new ModelUsage(0, 0, count(usage.inputTokenCount()));
     }
 
+    /** All the tokens: prompt, completion and embedding. */
+    public long total() {
+        return promptTokens + completionTokens + embeddingTokens;
+    }
+
     public ModelUsage plus(ModelUsage other) {
         return new ModelUsage(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
                 embeddingTokens + other.embeddingTokens);

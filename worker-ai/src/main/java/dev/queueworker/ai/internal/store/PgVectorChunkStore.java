@@ -1,20 +1,21 @@
 package dev.queueworker.ai.internal.store;
 
-import dev.queueworker.ai.ChunkStore;
-import dev.queueworker.ai.DocumentKey;
-import dev.queueworker.ai.StoredChunk;
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.langchain4j.data.document.Metadata;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pgvector.PGvector;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.langchain4j.data.document.Metadata;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import dev.langchain4j.store.embedding.pgvector.PgVectorEmbeddingStore;
+import dev.queueworker.ai.ChunkStore;
+import dev.queueworker.ai.DocumentKey;
+import dev.queueworker.ai.StoredChunk;
+import dev.queueworker.ai.internal.budget.TokenLedger;
 import dev.queueworker.api.PermanentException;
 import dev.queueworker.api.RetryableException;
 import org.slf4j.Logger;
@@ -131,6 +132,14 @@ public final class PgVectorChunkStore implements ChunkStore {
                     + " underscores, not starting with a digit, at most 63 characters; was '" + table + "'");
         }
         return table.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The day's tokens of {@code clientId} in {@code <table>_token_usage} of this database, shared by
+     * every worker on it; the table is created when missing.
+     */
+    public TokenLedger tokenLedger(String clientId) {
+        return new PgTokenLedger(dataSource, table, clientId, failures);
     }
 
     /** The (lower-case) table name. */

@@ -4,6 +4,7 @@ import static dev.queueworker.runner.internal.config.EnvironmentVariables.option
 import static dev.queueworker.runner.internal.config.EnvironmentVariables.secretOption;
 
 import dev.queueworker.ai.AiSettings;
+import dev.queueworker.ai.TokenBudget;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -29,6 +30,8 @@ public final class AiVariables {
             Map.entry("openAiRequestsPerMinute", "OPENAI_REQUESTS_PER_MINUTE"),
             Map.entry("openAiTokensPerMinute", "OPENAI_TOKENS_PER_MINUTE"),
             Map.entry("openAiMaxWait", "OPENAI_MAX_WAIT"),
+            Map.entry("openAiTokensPerDay", "OPENAI_TOKENS_PER_DAY"),
+            Map.entry("openAiOverBudget", "OPENAI_OVER_BUDGET"),
             Map.entry("summarizer", "SUMMARIZER"));
 
     /** The variable that sets the AiSettings option {@code option}, or the option's own name when none does. */
@@ -89,6 +92,9 @@ public final class AiVariables {
         env.longValue("OPENAI_TOKENS_PER_MINUTE", 0, 10_000_000_000L)
                 .ifPresent(v -> option("OPENAI_TOKENS_PER_MINUTE", () -> b.openAiTokensPerMinute(v)));
         env.duration("OPENAI_MAX_WAIT").ifPresent(v -> option("OPENAI_MAX_WAIT", () -> b.openAiMaxWait(v)));
+        env.longValue("OPENAI_TOKENS_PER_DAY", 0, 10_000_000_000_000L)
+                .ifPresent(v -> option("OPENAI_TOKENS_PER_DAY", () -> b.openAiTokensPerDay(v)));
+        env.choice("OPENAI_OVER_BUDGET", TokenBudget.OverBudget.class).ifPresent(b::openAiOverBudget);
         env.choice("SUMMARIZER", AiSettings.Summarizer.class).ifPresent(v -> {
             if (v == AiSettings.Summarizer.LLM && !apiKey) {
                 throw new ConfigException("SUMMARIZER=llm needs OPENAI_API_KEY");

@@ -72,6 +72,8 @@ class RunnerConfigTest {
         v.put("OPENAI_REQUESTS_PER_MINUTE", "500");
         v.put("OPENAI_TOKENS_PER_MINUTE", "1000000");
         v.put("OPENAI_MAX_WAIT", "5m");
+        v.put("OPENAI_TOKENS_PER_DAY", "2000000");
+        v.put("OPENAI_OVER_BUDGET", "fail");
         v.put("EMBEDDING_PROVIDER", "openai");
         v.put("EMBEDDING_BATCH_SIZE", "64");
         v.put("CHUNK_SIZE", "400");
@@ -137,6 +139,8 @@ class RunnerConfigTest {
         assertThat(c.ai().openAiRequestsPerMinute()).isEqualTo(500);
         assertThat(c.ai().openAiTokensPerMinute()).isEqualTo(1_000_000L);
         assertThat(c.ai().openAiMaxWait()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.ai().openAiTokensPerDay()).isEqualTo(2_000_000);
+        assertThat(c.ai().openAiOverBudget()).isEqualTo(dev.queueworker.ai.TokenBudget.OverBudget.FAIL);
         assertThat(c.ai().pgvectorTable()).isEqualTo("chunks");
         assertThat(c.pluginsDir()).contains(dir);
         assertThat(c.httpPort()).contains(9464);
@@ -212,6 +216,8 @@ class RunnerConfigTest {
                 Arguments.of("OPENAI_REQUESTS_PER_MINUTE", "-1", "OPENAI_REQUESTS_PER_MINUTE must be 0 to 10000000, was -1"),
                 Arguments.of("OPENAI_TOKENS_PER_MINUTE", "lots", "OPENAI_TOKENS_PER_MINUTE must be a whole number"),
                 Arguments.of("OPENAI_MAX_WAIT", "2h", "OPENAI_MAX_WAIT: 'openAiMaxWait' must be at most 1h"),
+                Arguments.of("OPENAI_TOKENS_PER_DAY", "-5", "OPENAI_TOKENS_PER_DAY must be 0 to 10000000000000, was -5"),
+                Arguments.of("OPENAI_OVER_BUDGET", "queue", "OPENAI_OVER_BUDGET must be wait or fail, was 'queue'"),
                 Arguments.of("EMBEDDING_PROVIDER", "cohere", "EMBEDDING_PROVIDER must be openai or local, was 'cohere'"),
                 Arguments.of("EMBEDDING_BATCH_SIZE", "0", "EMBEDDING_BATCH_SIZE must be at least 1, was 0"),
                 Arguments.of("CHUNK_SIZE", "big", "CHUNK_SIZE must be a whole number, was 'big'"),

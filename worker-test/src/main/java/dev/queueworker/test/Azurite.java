@@ -137,9 +137,21 @@ public final class Azurite implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the process (SIGKILL: its data is deleted next, so nothing is gained by a graceful stop,
+     * which waits for the clients' keep-alive connections to close) and deletes its data.
+     */
     @Override
-    public void close() {
-        stop();
+    public synchronized void close() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
         deleteQuietly(dataDir.toFile());
     }
 

@@ -47,16 +47,19 @@ public interface TokenBudget {
      */
     void admit();
 
-    /** Adds the tokens a task's model calls reported. */
+    /**
+     * Adds the tokens a task's model calls reported. Never fails the task: the tokens are spent
+     * whatever happens to their count.
+     */
     void spent(long tokens);
 
     /**
      * {@code tokensPerDay} model tokens per UTC day for {@code clientId}, counted in
      * {@code <dir>/token-usage.json} so a restart keeps the day's count. Each process (each
      * directory) counts its own: workers of one client on several machines each get the whole
-     * allowance ({@link AiHandlers} counts in the pgvector database instead, when chunks are stored
-     * there, shared by the client's workers). A task started under the allowance runs to its end, so the day's spend can pass
-     * it by what the tasks running at that moment spend.
+     * allowance ({@link AiHandlers} counts in the pgvector database instead, when chunks are
+     * stored there, shared by the client's workers). A task started under the allowance runs to
+     * its end, so the day's spend can pass it by what the tasks running at that moment spend.
      *
      * @throws IllegalArgumentException when {@code tokensPerDay} is less than 1
      * @throws IllegalStateException when the file exists and cannot be read, naming it

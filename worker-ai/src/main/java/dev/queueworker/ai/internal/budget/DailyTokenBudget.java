@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link TokenBudget#daily}: a client's tokens per UTC day, counted in a {@link TokenLedger}. Over
@@ -19,6 +21,7 @@ import java.util.function.DoubleSupplier;
 public final class DailyTokenBudget implements TokenBudget {
     /** Waiting tasks come back within this long after midnight. */
     static final Duration SPREAD = Duration.ofMinutes(1);
+    private static final Logger log = LoggerFactory.getLogger(DailyTokenBudget.class);
 
     private final String clientId;
     private final long tokensPerDay;
@@ -60,8 +63,15 @@ public final class DailyTokenBudget implements TokenBudget {
 
     @Override
     public void spent(long tokens) {
-        if (tokens > 0) {
+        if (tokens <= 0) {
+            return;
+        }
+        try {
             ledger.add(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), tokens);
+        } catch (RuntimeException e) {
+            // Failing the task now would spend its tokens again on the retry.
+            log.warn("Could not count {} model tokens of client '{}' in {}: {}; the day's count is short by them",
+                    tokens, clientId, ledger, e.getMessage());
         }
     }
 

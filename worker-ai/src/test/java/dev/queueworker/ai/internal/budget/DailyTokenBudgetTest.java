@@ -108,6 +108,25 @@ class DailyTokenBudgetTest {
     }
 
     @Test
+    void aLedgerThatCannotCountDoesNotFailTheTaskWhoseTokensAreSpentAlready() {
+        TokenLedger down = new TokenLedger() {
+            @Override
+            public long spentOn(LocalDate day) {
+                return 0;
+            }
+
+            @Override
+            public long add(LocalDate day, long tokens) {
+                throw new RetryableException("cannot add the tokens: connection refused");
+            }
+        };
+        DailyTokenBudget budget = new DailyTokenBudget("alpha", 100, OverBudget.WAIT, down, clock, () -> 0);
+
+        budget.spent(40); // logged, not thrown
+        budget.admit();
+    }
+
+    @Test
     void anAllowanceBelowOneIsRefusedNamingTheOption() {
         assertThatThrownBy(() -> budget(0, OverBudget.WAIT)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'openAiTokensPerDay' must be at least 1, was 0");

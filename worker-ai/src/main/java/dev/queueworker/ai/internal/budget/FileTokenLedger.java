@@ -2,12 +2,10 @@ package dev.queueworker.ai.internal.budget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.queueworker.ai.internal.AtomicFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import org.slf4j.Logger;
@@ -76,14 +74,8 @@ public final class FileTokenLedger implements TokenLedger {
     private void write() {
         try {
             Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling(FILE + ".tmp");
-            JSON.writeValue(temporary.toFile(), JSON.createObjectNode().put("client_id", clientId)
-                    .put("day", day.toString()).put("tokens", tokens));
-            try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.replace(file, JSON.writeValueAsString(JSON.createObjectNode().put("client_id", clientId)
+                    .put("day", day.toString()).put("tokens", tokens)));
         } catch (IOException e) {
             // The count in memory is still right; a restart would forget this task's tokens.
             log.warn("Could not write the day's token count to {}: {}", file, e.toString());

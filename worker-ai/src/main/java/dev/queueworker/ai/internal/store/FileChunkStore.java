@@ -4,6 +4,7 @@ import dev.queueworker.ai.ChunkIds;
 import dev.queueworker.ai.ChunkStore;
 import dev.queueworker.ai.DocumentKey;
 import dev.queueworker.ai.StoredChunk;
+import dev.queueworker.ai.internal.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.document.Metadata;
@@ -21,10 +22,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -343,14 +342,8 @@ public final class FileChunkStore implements ChunkStore {
     }
 
     private void write(InMemoryEmbeddingStore<TextSegment> store) {
-        Path temporary = file.resolveSibling(FILE_NAME + ".tmp");
         try {
-            Files.writeString(temporary, store.serializeToJson(), StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.replace(file, store.serializeToJson());
         } catch (IOException e) {
             throw new RetryableException("cannot write the chunk store file " + file + ": " + e, e);
         }
